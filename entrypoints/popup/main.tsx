@@ -1,0 +1,3 @@
+import { render } from 'preact';
+
+render(<main>Postback Lens</main>, document.getElementById('app') as HTMLElement);

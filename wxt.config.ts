@@ -1,0 +1,31 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'wxt';
+
+// https://wxt.dev/api/config.html
+export default defineConfig({
+  imports: false,
+  modules: ['@wxt-dev/webextension-polyfill'],
+  vite: () => ({ plugins: [preact()] }),
+  manifest: {
+    name: 'Postback Lens',
+    description:
+      'Follow a Keitaro / HasOffers click id from the click to the postback, and rebuild and replay the postback.',
+    permissions: [
+      'webRequest', // observe (never block) tracker requests, their redirects, bodies and answers
+      'webNavigation', // know when a tab starts a new page load, to group captures by page
+      'storage', // storage is the truth: sessions, replays and settings live here
+      'unlimitedStorage', // 10,000 captured requests per session outgrow the 10 MB default quota
+      'cookies', // read HttpOnly cookies (PHPSESSID, _subid) that hold a click id
+    ],
+    host_permissions: [
+      '<all_urls>', // trackers run on any custom domain: detection is by path and params, not by a domain list
+    ],
+    browser_specific_settings: {
+      gecko: {
+        id: 'postback-lens@example.org',
+        // @ts-expect-error: newer key not yet in WXT's manifest types
+        data_collection_permissions: { required: ['none'] },
+      },
+    },
+  },
+});
