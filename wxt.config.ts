@@ -6,7 +6,7 @@ export default defineConfig({
   imports: false,
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
-  manifest: {
+  manifest: ({ browser }) => ({
     name: 'Postback Lens',
     description:
       'Follow a Keitaro / HasOffers click id from the click to the postback, and rebuild and replay the postback.',
@@ -20,12 +20,11 @@ export default defineConfig({
     host_permissions: [
       '<all_urls>', // trackers run on any custom domain: detection is by path and params, not by a domain list
     ],
-    browser_specific_settings: {
-      gecko: {
-        id: 'postback-lens@example.org',
-        // @ts-expect-error: newer key not yet in WXT's manifest types
-        data_collection_permissions: { required: ['none'] },
+    // Firefox needs a fixed id and a data-collection statement; the extension sends nothing anywhere.
+    ...(browser === 'firefox' && {
+      browser_specific_settings: {
+        gecko: { id: 'postback-lens@example.org', data_collection_permissions: { required: ['none'] } },
       },
-    },
-  },
+    }),
+  }),
 });

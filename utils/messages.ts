@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { ObservationSchema } from './session/schema';
+
+/**
+ * Every message between the extension's contexts, as one schema checked on receipt.
+ * Other extensions and pages do send stray messages: anything that does not parse is ignored.
+ */
+
+const MAX_TEXT = 64 * 1024;
+const text = z.string().max(MAX_TEXT);
+
+/** Content script → background: where the page keeps a click id (values found by the content script). */
+export const ObservationsMessageSchema = z.object({
+  type: z.literal('observations'),
+  pageUrl: z.string().max(8192),
+  observations: z.array(ObservationSchema.omit({ pageId: true })).max(500),
+});
+
+/** Content script (relaying the MAIN-world hook) → background: a beacon/fetch/XHR to a tracker URL, with its body. */
+export const PageRequestMessageSchema = z.object({
+  type: z.literal('page-request'),
+  via: z.enum(['beacon', 'fetch', 'xhr']),
+  url: z.string().max(16_384),
+  method: z.string().max(16),
+  body: text.optional(),
+  response: z.object({ status: z.number().int(), body: text }).optional(),
+  at: z.number(),
+});
+
+/** Panel/tests → background: the session in the export format. Either a live tab or a stored session. */
+export const ExportMessageSchema = z.object({
+  type: z.literal('export-session'),
+  tabId: z.number().int().optional(),
+  sessionId: z.string().max(200).optional(),
+});
+
+/** Panel → background: send a rebuilt postback. Only ever on an explicit user action. */
+export const ReplayMessageSchema = z.object({
+  type: z.literal('replay'),
+  sessionId: z.string().max(200),
+  url: z.string().max(16_384),
+  method: z.enum(['GET', 'POST']),
+  body: text.optional(),
+  withCookies: z.boolean(),
+});
+
+export const ClearMessageSchema = z.object({
+  type: z.literal('clear-sessions'),
+  /** Only this session, or all when absent. */
+  sessionId: z.string().max(200).optional(),
+});
+
+export const MessageSchema = z.discriminatedUnion('type', [
+  ObservationsMessageSchema,
+  PageRequestMessageSchema,
+  ExportMessageSchema,
+  ReplayMessageSchema,
+  ClearMessageSchema,
+]);
+export type Message = z.infer<typeof MessageSchema>;
+
+export type Reply<T = unknown> = { ok: true; data: T } | { ok: false; error: string };
+
+/** Parse an incoming message; null for anything that is not ours. Never throws. */
+export function parseMessage(raw: unknown): Message | null {
+  const parsed = MessageSchema.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}
