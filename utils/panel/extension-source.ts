@@ -1,0 +1,54 @@
+import { browser } from 'wxt/browser';
+import { storage } from 'wxt/utils/storage';
+import type { Message, Reply } from '../messages';
+import type { Session } from '../session/schema';
+import { readSettings } from '../settings';
+import {
+  indexItem,
+  loadIndex,
+  loadSession,
+  loadSettings,
+  parseIndex,
+  parseSession,
+  sessionKey,
+  settingsItem,
+} from '../storage';
+import type { PanelSource } from './source';
+
+/** Storage writes of a busy tab come many times a second; the panel re-reads at most this often. */
+const SESSION_THROTTLE_MS = 250;
+
+/** The panel's view of extension storage, live while the panel is open (`storage.watch`). */
+export function createExtensionSource(): PanelSource {
+  return {
+    loadIndex,
+    loadSession,
+    loadSettings,
+    watchIndex: (cb) => indexItem.watch((v) => cb(parseIndex(v))),
+    watchSettings: (cb) => settingsItem.watch((v) => cb(readSettings(v))),
+    watchSession(id, cb) {
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      let latest: unknown;
+      const unwatch = storage.watch<unknown>(sessionKey(id), (v) => {
+        latest = v;
+        if (timer) return;
+        timer = setTimeout(() => {
+          timer = null;
+          cb(latest == null ? null : (parseSession(latest) as Session | null));
+        }, SESSION_THROTTLE_MS);
+      });
+      return () => {
+        if (timer) clearTimeout(timer);
+        unwatch();
+      };
+    },
+    async send<T>(message: Message): Promise<Reply<T>> {
+      try {
+        const reply = (await browser.runtime.sendMessage(message)) as Reply<T> | undefined;
+        return reply ?? { ok: false, error: 'The background did not answer' };
+      } catch (e) {
+        return { ok: false, error: e instanceof Error ? e.message : String(e) };
+      }
+    },
+  };
+}
