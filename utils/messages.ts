@@ -13,6 +13,8 @@ const text = z.string().max(MAX_TEXT);
 export const ObservationsMessageSchema = z.object({
   type: z.literal('observations'),
   pageUrl: z.string().max(8192),
+  /** The click ids the page looked for: the background checks the cookie jar (HttpOnly included) for them. */
+  ids: z.array(z.string().max(512)).max(50).default([]),
   observations: z.array(ObservationSchema.omit({ pageId: true })).max(500),
 });
 

@@ -5,7 +5,8 @@ import { readSettings, type Settings } from './settings';
 
 /**
  * Every storage item of the extension, in one place. Storage is the truth: the service worker
- * keeps nothing between events, the panel is a view of these items.
+ * keeps nothing between events, the panel is a view of these items. Versions live in the Zod
+ * schemas (`Session.version`), so an old record fails to parse instead of being misread.
  */
 
 export const IndexSchema = z.object({
@@ -17,8 +18,8 @@ export const IndexSchema = z.object({
 export type SessionIndex = z.infer<typeof IndexSchema>;
 export const EMPTY_INDEX: SessionIndex = { live: {}, recent: [] };
 
-export const indexItem = storage.defineItem<SessionIndex>('local:index', { fallback: EMPTY_INDEX, version: 1 });
-export const settingsItem = storage.defineItem<Settings | null>('local:settings', { fallback: null, version: 1 });
+export const indexItem = storage.defineItem<SessionIndex>('local:index', { fallback: EMPTY_INDEX });
+export const settingsItem = storage.defineItem<Settings | null>('local:settings', { fallback: null });
 
 export type SessionKey = `local:session:${string}`;
 export const sessionKey = (id: string): SessionKey => `local:session:${id}`;

@@ -69,6 +69,8 @@ export const PageSchema = z.object({
   frameId: z.number().int(),
   url: z.string(),
   at: z.number(),
+  /** webNavigation transitionType: link, typed, form_submit, reload … A form_submit after the id arrived is where a server-side postback usually happens. */
+  transition: z.string().optional(),
 });
 export type Page = z.infer<typeof PageSchema>;
 

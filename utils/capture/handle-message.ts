@@ -1,0 +1,115 @@
+import type { WxtStorage } from '@wxt-dev/storage';
+import type { browser as browserApi } from 'wxt/browser';
+
+type Browser = typeof browserApi;
+import { exportSession } from '../export/json';
+import { type Message, parseMessage, type Reply } from '../messages';
+import type { Observation } from '../session/schema';
+import { parseIndex, parseSession, sessionKey } from '../storage';
+import { performReplay } from './replay';
+import type { SessionWriter } from './session-writer';
+
+/**
+ * One handler for every runtime message. Anything that does not parse, or comes from outside this
+ * extension, gets no answer; a handler that fails answers `{ok:false}` and never throws.
+ */
+
+type Sender = { id?: string; tab?: { id?: number }; frameId?: number; url?: string };
+
+export interface MessageDeps {
+  browser: Browser;
+  storage: WxtStorage;
+  writer: SessionWriter;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+export function createMessageHandler(deps: MessageDeps) {
+  const now = deps.now ?? Date.now;
+  return async (raw: unknown, sender: Sender): Promise<Reply | undefined> => {
+    if (sender.id !== deps.browser.runtime.id) return undefined;
+    const message = parseMessage(raw);
+    if (!message) return undefined;
+    try {
+      return { ok: true, data: await handle(message, sender, deps, now) };
+    } catch (e) {
+      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
+  };
+}
+
+async function handle(message: Message, sender: Sender, deps: MessageDeps, now: () => number): Promise<unknown> {
+  const { writer, storage } = deps;
+  switch (message.type) {
+    case 'observations': {
+      const tabId = sender.tab?.id;
+      if (tabId === undefined) throw new Error('observations come from a tab');
+      const cookies = await cookieObservations(deps.browser, message.pageUrl, message.ids, now());
+      writer.push({ type: 'observations', tabId, at: now(), frameId: sender.frameId ?? 0, observations: [...message.observations, ...cookies] });
+      return null;
+    }
+    case 'page-request': {
+      const tabId = sender.tab?.id;
+      if (tabId === undefined) throw new Error('page requests come from a tab');
+      const { type: _t, ...rest } = message;
+      writer.push({ type: 'page-request', tabId, ...rest });
+      return null;
+    }
+    case 'export-session': {
+      await writer.flush();
+      const index = parseIndex(await storage.getItem('local:index'));
+      const id = message.sessionId ?? (message.tabId === undefined ? undefined : index.live[String(message.tabId)]);
+      if (!id) throw new Error('No session for that tab yet');
+      const session = parseSession(await storage.getItem(sessionKey(id)));
+      if (!session) throw new Error(`Session ${id} is missing or unreadable`);
+      return exportSession(session, now(), { name: 'Postback Lens', version: deps.browser.runtime.getManifest().version });
+    }
+    case 'replay': {
+      const replay = await performReplay(message, deps.fetch ?? fetch, now);
+      const session = parseSession(await storage.getItem(sessionKey(message.sessionId)));
+      if (session) {
+        writer.push({ type: 'replay', tabId: session.tabId, at: replay.at, replay });
+        await writer.flush();
+      }
+      return replay;
+    }
+    case 'clear-sessions': {
+      await writer.flush();
+      const index = parseIndex(await storage.getItem('local:index'));
+      const all = [...Object.values(index.live), ...index.recent];
+      const gone = message.sessionId ? all.filter((id) => id === message.sessionId) : all;
+      await storage.removeItems(gone.map(sessionKey));
+      const live = Object.fromEntries(Object.entries(index.live).filter(([, id]) => !gone.includes(id)));
+      await storage.setItem('local:index', { live, recent: index.recent.filter((id) => !gone.includes(id)) });
+      return { cleared: gone.length };
+    }
+  }
+}
+
+/** The cookie jar, HttpOnly included (the page's `document.cookie` cannot see those): cookies whose value holds a click id. */
+async function cookieObservations(browser: Browser, pageUrl: string, ids: string[], at: number): Promise<Array<Omit<Observation, 'pageId'>>> {
+  if (ids.length === 0 || !/^https?:/.test(pageUrl)) return [];
+  const cookies = await browser.cookies.getAll({ url: pageUrl });
+  const found: Array<Omit<Observation, 'pageId'>> = [];
+  for (const c of cookies) {
+    let value = c.value;
+    try {
+      value = decodeURIComponent(c.value);
+    } catch {
+      // keep the raw value: a cookie need not be percent-encoded
+    }
+    const id = ids.find((v) => value.includes(v));
+    if (!id) continue;
+    found.push({
+      place: 'cookie',
+      name: c.name,
+      value: id,
+      raw: c.value.slice(0, 1024),
+      where: `${c.domain}${c.path}`,
+      at,
+      expires: c.session || c.expirationDate === undefined ? null : Math.floor(c.expirationDate),
+      httpOnly: c.httpOnly,
+    });
+  }
+  return found;
+}

@@ -1,0 +1,99 @@
+import type { WxtStorage } from '@wxt-dev/storage';
+import type { browser as browserApi } from 'wxt/browser';
+import { parseIndex, parseSession, sessionKey } from '../storage';
+import { buildTrails } from '../session/trail';
+import type { Session } from '../session/schema';
+import { BADGES, badgeState } from './badge';
+import { createMessageHandler } from './handle-message';
+import { createSessionWriter } from './session-writer';
+import { completeEvent, errorEvent, headersEvent, redirectEvent, startEvent } from './webrequest-events';
+
+type Browser = typeof browserApi;
+
+/**
+ * Every background listener, registered synchronously at start (an MV3 worker woken by an event
+ * only delivers it to listeners added in the first turn). Each hands its event to the core and
+ * the write queue; the worker itself keeps no session in memory.
+ */
+export function registerCapture(browser: Browser, storage: WxtStorage) {
+  const writer = createSessionWriter({ storage, onWritten: (sessions) => updateBadges(browser, sessions), onError: report });
+  const filter = { urls: ['<all_urls>'] };
+  const push = (event: ReturnType<typeof startEvent>) => {
+    if (event) writer.push(event);
+  };
+  const guard =
+    <T>(fn: (d: T) => void) =>
+    (d: T): undefined => {
+      try {
+        fn(d);
+      } catch (e) {
+        report(e);
+      }
+    };
+
+  const wr = browser.webRequest;
+  wr.onBeforeRequest.addListener(guard((d) => push(startEvent(d))), filter, ['requestBody']);
+  wr.onBeforeRedirect.addListener(guard((d) => push(redirectEvent(d))), filter);
+  // Chromium shows Set-Cookie to extensions only with 'extraHeaders'; Firefox has no such option and shows it anyway.
+  const extra = (wr as unknown as { OnHeadersReceivedOptions?: Record<string, string> }).OnHeadersReceivedOptions?.EXTRA_HEADERS;
+  wr.onHeadersReceived.addListener(
+    guard((d) => {
+      if (d.tabId >= 0) writer.push(headersEvent(d));
+    }),
+    filter,
+    extra ? ['responseHeaders', 'extraHeaders' as 'responseHeaders'] : ['responseHeaders'],
+  );
+  wr.onCompleted.addListener(guard((d) => d.tabId >= 0 && writer.push(completeEvent(d))), filter);
+  wr.onErrorOccurred.addListener(guard((d) => d.tabId >= 0 && writer.push(errorEvent(d))), filter);
+
+  browser.webNavigation.onCommitted.addListener(
+    guard((d) => {
+      if (d.tabId < 0 || !/^https?:/.test(d.url)) return;
+      writer.push({ type: 'navigation', tabId: d.tabId, at: d.timeStamp, frameId: d.frameId, url: d.url, transition: d.transitionType });
+    }),
+  );
+  browser.tabs.onRemoved.addListener(guard((tabId: number) => writer.push({ type: 'tab-closed', tabId, at: Date.now() })));
+
+  const handle = createMessageHandler({ browser, storage, writer });
+  browser.runtime.onMessage.addListener((raw: unknown, sender: Parameters<typeof handle>[1], sendResponse: (r: unknown) => void) => {
+    handle(raw, sender).then(
+      (reply) => sendResponse(reply),
+      (e) => sendResponse({ ok: false, error: String(e) }),
+    );
+    // Keep the channel open for the async reply (the fake browser and some polyfill paths ignore returned promises).
+    return true;
+  });
+
+  // A woken worker rebuilds the badges from storage: the tab-specific badge is all it shows.
+  void restoreBadges(browser, storage).catch(report);
+  return { writer };
+}
+
+async function restoreBadges(browser: Browser, storage: WxtStorage) {
+  const index = parseIndex(await storage.getItem('local:index'));
+  const ids = Object.values(index.live);
+  if (ids.length === 0) return;
+  const items = await storage.getItems(ids.map(sessionKey));
+  await updateBadges(
+    browser,
+    items.map((i) => parseSession(i.value)).filter((s): s is Session => s !== null),
+  );
+}
+
+async function updateBadges(browser: Browser, sessions: Session[]) {
+  for (const session of sessions) {
+    if (session.closedAt !== null) continue;
+    const badge = BADGES[badgeState(session, buildTrails(session))];
+    try {
+      await browser.action.setBadgeText({ tabId: session.tabId, text: badge.text });
+      await browser.action.setBadgeBackgroundColor({ tabId: session.tabId, color: badge.color });
+      await browser.action.setTitle({ tabId: session.tabId, title: badge.title });
+    } catch {
+      // The tab may have closed between the write and the badge: nothing to show.
+    }
+  }
+}
+
+function report(error: unknown) {
+  console.error('[postback-lens]', error);
+}

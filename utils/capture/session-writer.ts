@@ -1,0 +1,128 @@
+import type { WxtStorage } from '@wxt-dev/storage';
+import { findClickIds, recognize } from '../recognize/recognize';
+import { applyEvents, createSession, type ModelDeps } from '../session/apply-events';
+import type { SessionEvent } from '../session/events';
+import type { Session } from '../session/schema';
+import { isCaptureDisabled, readSettings, type Settings } from '../settings';
+import { parseIndex, parseSession, type SessionIndex, sessionKey } from '../storage';
+
+/**
+ * The write-behind queue between browser events and storage. Events wait here for at most
+ * `delayMs` so a burst of 1,000 pixels is one read and one write, not 1,000; nothing else stays in
+ * memory. A flush reads the sessions it needs, applies the events and writes them back, one flush
+ * at a time, so two events never race on one session.
+ */
+
+export const modelDeps: ModelDeps = {
+  recognize,
+  idsOf: (url) => findClickIds(url).flatMap((id) => (id.macro || id.value.length < 6 ? [] : [id.value])),
+};
+
+/** Events that make a tab worth a session; the rest only update an existing one. */
+function startsSession(e: SessionEvent): boolean {
+  switch (e.type) {
+    case 'request-start':
+    case 'page-request':
+    case 'replay':
+      return true;
+    case 'request-redirect':
+      return true;
+    case 'observations':
+      return e.observations.length > 0;
+    default:
+      return false;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+export interface SessionWriter {
+  push(event: SessionEvent): void;
+  /** Resolves when everything pushed so far is in storage. */
+  flush(): Promise<void>;
+}
+
+export function createSessionWriter(opts: {
+  storage: WxtStorage;
+  delayMs?: number;
+  onWritten?: (sessions: Session[]) => void | Promise<void>;
+  onError?: (error: unknown) => void;
+}): SessionWriter {
+  const { storage, delayMs = 60 } = opts;
+  let pending: SessionEvent[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let chain: Promise<void> = Promise.resolve();
+
+  const run = () => {
+    timer = null;
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return chain;
+    chain = chain
+      .then(() => write(storage, batch, opts.onWritten))
+      .catch((error) => opts.onError?.(error));
+    return chain;
+  };
+
+  return {
+    push(event) {
+      pending.push(event);
+      timer ??= setTimeout(run, delayMs);
+    },
+    flush() {
+      if (timer) clearTimeout(timer);
+      return run();
+    },
+  };
+}
+
+async function write(storage: WxtStorage, batch: SessionEvent[], onWritten?: (s: Session[]) => void | Promise<void>) {
+  const [rawIndex, rawSettings] = await Promise.all([storage.getItem('local:index'), storage.getItem('local:settings')]);
+  const index: SessionIndex = parseIndex(rawIndex ?? undefined);
+  const settings: Settings = readSettings(rawSettings);
+  const byTab = new Map<number, SessionEvent[]>();
+  for (const e of batch) byTab.set(e.tabId, [...(byTab.get(e.tabId) ?? []), e]);
+
+  const liveIds = [...byTab.keys()].map((tab) => index.live[String(tab)]).filter((id): id is string => !!id);
+  const loaded = liveIds.length ? await storage.getItems(liveIds.map(sessionKey)) : [];
+  const sessions = new Map<string, Session>();
+  for (const { value } of loaded) {
+    const s = parseSession(value);
+    if (s) sessions.set(s.id, s);
+  }
+
+  const writes: Array<{ key: `local:${string}`; value: unknown }> = [];
+  const removed: string[] = [];
+  const touched: Session[] = [];
+  for (const [tabId, events] of byTab) {
+    const liveId = index.live[String(tabId)];
+    let session = liveId ? sessions.get(liveId) : undefined;
+    const closing = events.some((e) => e.type === 'tab-closed');
+    if (!session) {
+      const first = events.find(startsSession);
+      if (!first) continue;
+      session = createSession(tabId, first.at, first.type === 'request-start' ? first.url : '');
+      index.live[String(tabId)] = session.id;
+    }
+    const pageHost = hostOf(session.url) || hostOf(events.find((e) => e.type === 'request-start')?.url ?? '');
+    if (pageHost && isCaptureDisabled(settings, pageHost)) continue;
+    applyEvents(session, events, settings.caps, modelDeps);
+    writes.push({ key: sessionKey(session.id), value: session });
+    touched.push(session);
+    if (closing) {
+      delete index.live[String(tabId)];
+      index.recent = [session.id, ...index.recent.filter((id) => id !== session.id)];
+      removed.push(...index.recent.splice(settings.caps.recentSessions));
+    }
+  }
+  writes.push({ key: 'local:index', value: index });
+  await storage.setItems(writes);
+  if (removed.length) await storage.removeItems(removed.map(sessionKey));
+  await onWritten?.(touched);
+}

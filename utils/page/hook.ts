@@ -1,0 +1,157 @@
+/**
+ * The MAIN-world hook: reports the bodies of `sendBeacon`, `fetch` and XHR calls to tracker-looking
+ * URLs (webRequest shows no beacon body in some browsers and never a response body), and pings
+ * when the page writes storage or cookies so the content script re-scans. Installed by
+ * `page-hooks.content.ts`; everything here runs in the page's own world, so it is tiny, never
+ * throws into the page, and passes plain JSON strings to the isolated content script.
+ */
+
+export const REQUEST_EVENT = 'postback-lens:request';
+export const CHANGED_EVENT = 'postback-lens:changed';
+const MAX = 16 * 1024;
+
+/** A cheap first look; the background's recognizer decides for real. */
+export const TRACKER_HINT =
+  /postback|aff_(?:lsr|goal|l|c|i)\b|[?&](?:sub_?id|_subid|_token|clickid|click_id|cid|cnv_id|transaction_id|_update_tokens)=|p\.ashx|click\.php/i;
+
+export function bodyText(body: unknown): string | undefined {
+  try {
+    if (body == null) return undefined;
+    if (typeof body === 'string') return body.slice(0, MAX);
+    if (body instanceof URLSearchParams) return body.toString().slice(0, MAX);
+    if (typeof FormData !== 'undefined' && body instanceof FormData) {
+      const p = new URLSearchParams();
+      body.forEach((v, k) => {
+        p.append(k, typeof v === 'string' ? v : `[file ${v.name}]`);
+      });
+      return p.toString().slice(0, MAX);
+    }
+    if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
+      const bytes = body instanceof ArrayBuffer ? new Uint8Array(body) : new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+      return new TextDecoder().decode(bytes.subarray(0, MAX));
+    }
+    if (typeof Blob !== 'undefined' && body instanceof Blob) return `[blob ${body.size} bytes]`;
+  } catch {
+    // an exotic body: report the request without it
+  }
+  return undefined;
+}
+
+export function isTrackerLike(url: string, body: string | undefined): boolean {
+  return TRACKER_HINT.test(url) || (body !== undefined && TRACKER_HINT.test(`?${body}`));
+}
+
+export function installHook(win: Window & typeof globalThis) {
+  const doc = win.document;
+  const emit = (detail: object) => {
+    try {
+      doc.dispatchEvent(new CustomEvent(REQUEST_EVENT, { detail: JSON.stringify({ ...detail, at: Date.now() }) }));
+    } catch {
+      // never break the page
+    }
+  };
+  const abs = (u: unknown) => {
+    try {
+      return new URL(String(u), win.location.href).href;
+    } catch {
+      return String(u);
+    }
+  };
+
+  const beacon = win.navigator.sendBeacon;
+  if (typeof beacon === 'function') {
+    win.navigator.sendBeacon = function (this: Navigator, url: string | URL, data?: BodyInit | null) {
+      const u = abs(url);
+      const body = bodyText(data);
+      if (isTrackerLike(u, body)) emit({ via: 'beacon', url: u, method: 'POST', body });
+      return beacon.call(this, url, data);
+    };
+  }
+
+  const fetchFn = win.fetch;
+  if (typeof fetchFn === 'function') {
+    win.fetch = function (this: unknown, input: RequestInfo | URL, init?: RequestInit) {
+      const promise = fetchFn.call(this, input, init);
+      try {
+        const isRequest = typeof Request !== 'undefined' && input instanceof Request;
+        const u = abs(isRequest ? input.url : input);
+        const method = (init?.method ?? (isRequest ? input.method : 'GET')).toUpperCase();
+        const body = bodyText(init?.body);
+        if (isTrackerLike(u, body)) {
+          promise.then(
+            (res) => {
+              // An opaque (no-cors) answer has no readable body: report the request alone.
+              if (res.type === 'opaque') return emit({ via: 'fetch', url: u, method, body });
+              res
+                .clone()
+                .text()
+                .then(
+                  (text) => emit({ via: 'fetch', url: u, method, body, response: { status: res.status, body: text.slice(0, MAX) } }),
+                  () => emit({ via: 'fetch', url: u, method, body }),
+                );
+            },
+            () => emit({ via: 'fetch', url: u, method, body }),
+          );
+        }
+      } catch {
+        // the page's fetch goes on untouched
+      }
+      return promise;
+    };
+  }
+
+  const xhrs = new WeakMap<XMLHttpRequest, { method: string; url: string }>();
+  const open = win.XMLHttpRequest?.prototype.open;
+  const send = win.XMLHttpRequest?.prototype.send;
+  if (open && send) {
+    win.XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
+      xhrs.set(this, { method: String(method).toUpperCase(), url: abs(url) });
+      return (open as (...a: unknown[]) => void).call(this, method, url, ...rest);
+    } as XMLHttpRequest['open'];
+    win.XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, data?: Document | XMLHttpRequestBodyInit | null) {
+      const info = xhrs.get(this);
+      const body = bodyText(data);
+      if (info && isTrackerLike(info.url, body)) {
+        this.addEventListener('loadend', () => {
+          const readable = this.responseType === '' || this.responseType === 'text';
+          emit({
+            via: 'xhr',
+            ...info,
+            body,
+            ...(readable && this.status ? { response: { status: this.status, body: this.responseText.slice(0, MAX) } } : {}),
+          });
+        });
+      }
+      return send.call(this, data);
+    };
+  }
+
+  const changed = () => {
+    try {
+      doc.dispatchEvent(new CustomEvent(CHANGED_EVENT));
+    } catch {
+      // ignore
+    }
+  };
+  const setItem = win.Storage?.prototype.setItem;
+  if (setItem) {
+    win.Storage.prototype.setItem = function (this: Storage, key: string, value: string) {
+      setItem.call(this, key, value);
+      changed();
+    };
+  }
+  const cookie = Object.getOwnPropertyDescriptor(win.Document.prototype, 'cookie');
+  if (cookie?.get && cookie.set && cookie.configurable) {
+    Object.defineProperty(win.Document.prototype, 'cookie', {
+      configurable: true,
+      enumerable: cookie.enumerable ?? true,
+      get() {
+        return cookie.get?.call(this);
+      },
+      set(value: string) {
+        cookie.set?.call(this, value);
+        changed();
+      },
+    });
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Click ids in the page's own URL, for the content script. Kept free of Zod and of the systems
+ * registry so the script that runs on every page stays a few KB and well under a millisecond;
+ * `page-ids.test.ts` checks this list against the registry so the two cannot drift apart.
+ */
+
+/** Param names that carry a click id on a landing URL (reference §1.2, §3, §5, §7). */
+export const PAGE_ID_PARAMS = [
+  'subid',
+  '_subid',
+  'sub_id',
+  'subId',
+  'SubID',
+  '_token',
+  'clickid',
+  'click_id',
+  'cid',
+  'cnv_id',
+  'external_id',
+  'transaction_id',
+  'aff_click_id',
+  'aff_sub',
+  'aff_sub2',
+  'aff_sub3',
+  'aff_sub4',
+  'aff_sub5',
+  'aff_unique1',
+  'aff_unique2',
+  'aff_unique3',
+  'aff_unique4',
+  'aff_unique5',
+  'sub1',
+];
+
+/** Unreplaced placeholders in every style the reference lists (§8.1): never taken as ids. */
+const MACRO = /^(\{.*\}|\[.*\]|#.*#|\$\{.*\}|%7B.*%7D|REPLACE|OPTIONAL|TRANSACTION_ID|AFFSESSIONID|CLICK_?ID|SUB_?ID)$/i;
+
+/** Shorter values (`aff_sub=test`) would match half the page. Real ids are 13+ characters (§1.5, §5). */
+export const MIN_ID_LENGTH = 6;
+
+export interface PageId {
+  param: string;
+  value: string;
+}
+
+export function pageIds(href: string): PageId[] {
+  const q = href.indexOf('?');
+  if (q < 0) return [];
+  const hash = href.indexOf('#', q);
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(href.slice(q + 1, hash < 0 ? undefined : hash));
+  } catch {
+    return [];
+  }
+  const out: PageId[] = [];
+  for (const name of PAGE_ID_PARAMS) {
+    const value = params.get(name);
+    if (value && value.length >= MIN_ID_LENGTH && !MACRO.test(value) && !out.some((o) => o.value === value)) {
+      out.push({ param: name, value });
+    }
+  }
+  return out;
+}

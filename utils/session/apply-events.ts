@@ -1,0 +1,326 @@
+import type { Recognition } from '../recognize/schema';
+import type { SessionEvent } from './events';
+import { type CapturedRequest, type Header, type Observation, SESSION_VERSION, type Session } from './schema';
+import { parseSetCookie } from './set-cookie';
+
+/**
+ * The session model: `(session, events) → session`. Pure apart from mutating the session it is
+ * given, which is always a fresh copy read from storage (the background never keeps one).
+ */
+
+export interface Caps {
+  requestsPerTab: number;
+  observationsPerTab: number;
+  replaysPerSession: number;
+}
+
+export type Recognize = (url: string, opts?: { method?: string; body?: string }) => Recognition | null;
+/** Id values in a URL (not macros), for Set-Cookie matching. */
+export type IdsOf = (url: string) => string[];
+
+export interface ModelDeps {
+  recognize: Recognize;
+  idsOf: IdsOf;
+}
+
+export const MAX_BODY = 16 * 1024;
+/** A page hook report and a webRequest record of the same URL belong together if this close in time. */
+const MATCH_WINDOW_MS = 30_000;
+
+/** Response headers worth keeping: what a debugger of redirects, cookies and CORS looks at. */
+const KEPT_HEADERS = new Set([
+  'content-type',
+  'content-length',
+  'location',
+  'set-cookie',
+  'access-control-allow-origin',
+  'cache-control',
+  'server',
+  'date',
+]);
+
+/** Server session cookies: a landing that sets one right after a click id arrived may keep the id server-side (the seed's `$_SESSION['subid']`). */
+const SESSION_COOKIE = /^(PHPSESSID|JSESSIONID|ASP\.NET_SessionId|connect\.sid|laravel_session|ci_session|sessionid|session|sid)$/i;
+
+export function createSession(tabId: number, at: number, url = ''): Session {
+  return {
+    version: SESSION_VERSION,
+    id: `${tabId}-${at}`,
+    tabId,
+    url,
+    openedAt: at,
+    updatedAt: at,
+    closedAt: null,
+    pages: [],
+    requests: [],
+    observations: [],
+    replays: [],
+    dropped: { requests: 0, observations: 0, replays: 0 },
+  };
+}
+
+export function capText(text: string, max = MAX_BODY): { text: string; truncated: boolean } {
+  return text.length > max ? { text: text.slice(0, max), truncated: true } : { text, truncated: false };
+}
+
+export function applyEvents(session: Session, events: SessionEvent[], caps: Caps, deps: ModelDeps): Session {
+  const byId = new Map<string, CapturedRequest>();
+  for (const r of session.requests) byId.set(r.id, r);
+  for (const event of events) {
+    applyEvent(session, event, caps, deps, byId);
+    session.updatedAt = Math.max(session.updatedAt, event.at);
+  }
+  return session;
+}
+
+function currentPageId(session: Session, frameId: number): string | null {
+  for (let i = session.pages.length - 1; i >= 0; i--) {
+    const page = session.pages[i];
+    if (page && page.frameId === frameId) return page.id;
+  }
+  return null;
+}
+
+function hop(url: string, at: number, deps: ModelDeps, method?: string, body?: string, status?: number) {
+  let recognition: Recognition | null = null;
+  try {
+    recognition = deps.recognize(url, { method, body });
+  } catch {
+    // The core must never throw; if it does, keep the hop unrecognised rather than lose it.
+  }
+  return { url, at, recognition, ...(status === undefined ? {} : { status }) };
+}
+
+function addRequest(session: Session, request: CapturedRequest, caps: Caps, byId: Map<string, CapturedRequest>) {
+  if (session.requests.length >= caps.requestsPerTab) {
+    session.dropped.requests++;
+    return;
+  }
+  session.requests.push(request);
+  byId.set(request.id, request);
+}
+
+function addObservations(session: Session, observations: Observation[], caps: Caps) {
+  for (const o of observations) {
+    const dup = session.observations.some(
+      (x) => x.place === o.place && x.name === o.name && x.value === o.value && x.where === o.where && x.pageId === o.pageId,
+    );
+    if (dup) continue;
+    if (session.observations.length >= caps.observationsPerTab) {
+      session.dropped.observations++;
+      continue;
+    }
+    session.observations.push(o);
+  }
+}
+
+/** A hook-only record (its webRequest not seen yet) or a webRequest record without hook data, of the same URL. */
+function findMatch(session: Session, url: string, method: string, at: number, hookOnly: boolean) {
+  for (let i = session.requests.length - 1; i >= 0; i--) {
+    const r = session.requests[i];
+    if (!r || Math.abs(r.startedAt - at) > MATCH_WINDOW_MS) continue;
+    if (r.method !== method.toUpperCase()) continue;
+    if (hookOnly !== r.id.startsWith('hook:')) continue;
+    if (!hookOnly && r.via) continue;
+    if (r.hops[0]?.url === url) return r;
+  }
+  return undefined;
+}
+
+function keepHeaders(headers: Header[]): Header[] {
+  return headers
+    .filter((h) => KEPT_HEADERS.has(h.name.toLowerCase()))
+    .map((h) => ({ name: h.name, value: capText(h.value, 4096).text }));
+}
+
+function cookieObservations(request: CapturedRequest, headers: Header[], at: number, deps: ModelDeps): Observation[] {
+  const ids = new Set<string>();
+  for (const h of request.hops) for (const id of deps.idsOf(h.url)) ids.add(id);
+  if (ids.size === 0) return [];
+  const isDocument = request.type === 'main_frame' || request.type === 'sub_frame';
+  const host = safeHost(request.hops[request.hops.length - 1]?.url ?? '');
+  const found: Observation[] = [];
+  for (const h of headers) {
+    if (h.name.toLowerCase() !== 'set-cookie') continue;
+    // Chromium joins several Set-Cookie headers with newlines in webRequest.
+    for (const line of h.value.split('\n')) {
+      const cookie = parseSetCookie(line);
+      if (!cookie) continue;
+      const where = `${cookie.domain ?? host}${cookie.path ?? '/'}`;
+      const common = { pageId: request.pageId, name: cookie.name, raw: capText(line, 1024).text, where, at, expires: cookie.expires, httpOnly: cookie.httpOnly };
+      const id = [...ids].find((v) => cookie.value.includes(v));
+      if (id) found.push({ ...common, place: 'set-cookie', value: id });
+      else if (isDocument && SESSION_COOKIE.test(cookie.name)) {
+        for (const v of ids) found.push({ ...common, place: 'session-cookie', value: v });
+      }
+    }
+  }
+  return found;
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}
+
+function applyEvent(session: Session, e: SessionEvent, caps: Caps, deps: ModelDeps, byId: Map<string, CapturedRequest>) {
+  switch (e.type) {
+    case 'request-start': {
+      if (byId.has(e.id)) return;
+      const body = e.body === undefined ? undefined : capText(e.body);
+      const hookOnly = findMatch(session, e.url, e.method, e.at, true);
+      if (hookOnly) {
+        // The page hook reported this beacon/fetch before webRequest saw it: adopt the record.
+        byId.delete(hookOnly.id);
+        hookOnly.id = e.id;
+        hookOnly.type = e.resourceType;
+        hookOnly.frameId = e.frameId;
+        if (e.initiator) hookOnly.initiator = e.initiator;
+        byId.set(e.id, hookOnly);
+        return;
+      }
+      const hops = [...(e.previousUrls ?? []).map((u) => hop(u, e.at, deps, e.method)), hop(e.url, e.at, deps, e.method, e.body)];
+      const isDocument = e.resourceType === 'main_frame';
+      addRequest(
+        session,
+        {
+          id: e.id,
+          pageId: isDocument ? null : currentPageId(session, e.frameId),
+          frameId: e.frameId,
+          type: e.resourceType,
+          method: e.method.toUpperCase(),
+          ...(e.initiator ? { initiator: e.initiator } : {}),
+          hops,
+          ...(body ? { requestBody: { text: body.text, source: 'webRequest', truncated: body.truncated || !!e.bodyTruncated } } : {}),
+          responseHeaders: [],
+          startedAt: e.at,
+        },
+        caps,
+        byId,
+      );
+      return;
+    }
+    case 'request-redirect': {
+      let r = byId.get(e.id);
+      if (!r) {
+        // Ours only from this hop on (e.g. a short link redirecting to a tracker): start the record here.
+        applyEvent(session, { type: 'request-start', tabId: e.tabId, at: e.at, id: e.id, frameId: e.frameId, resourceType: e.resourceType, method: e.method, url: e.redirectUrl, previousUrls: [e.url] }, caps, deps, byId);
+        r = byId.get(e.id);
+        const first = r?.hops[0];
+        if (first) first.status = e.status;
+        return;
+      }
+      const last = r.hops[r.hops.length - 1];
+      if (last) last.status = e.status;
+      // Redirects switch POST to GET for 301/302/303.
+      r.hops.push(hop(e.redirectUrl, e.at, deps, e.status === 307 || e.status === 308 ? r.method : 'GET'));
+      return;
+    }
+    case 'request-headers': {
+      const r = byId.get(e.id);
+      if (!r) return;
+      r.status = e.status;
+      if (e.statusLine) r.statusLine = e.statusLine;
+      const last = r.hops[r.hops.length - 1];
+      if (last) last.status = e.status;
+      r.responseHeaders = keepHeaders(e.headers);
+      addObservations(session, cookieObservations(r, e.headers, e.at, deps), caps);
+      return;
+    }
+    case 'request-complete': {
+      const r = byId.get(e.id);
+      if (!r) return;
+      r.status = e.status;
+      r.endedAt = e.at;
+      if (e.fromCache) r.fromCache = true;
+      const last = r.hops[r.hops.length - 1];
+      if (last) last.status = e.status;
+      return;
+    }
+    case 'request-error': {
+      const r = byId.get(e.id);
+      if (!r) return;
+      r.error = e.error;
+      r.endedAt = e.at;
+      return;
+    }
+    case 'navigation': {
+      const id = `${e.frameId}@${e.at}`;
+      if (session.pages.some((p) => p.id === id)) return;
+      session.pages.push({ id, frameId: e.frameId, url: e.url, at: e.at, ...(e.transition ? { transition: e.transition } : {}) });
+      if (e.frameId === 0) session.url = e.url;
+      // The document request that brought this page in belongs to it.
+      for (let i = session.requests.length - 1; i >= 0; i--) {
+        const r = session.requests[i];
+        if (!r || r.pageId !== null || r.frameId !== e.frameId) continue;
+        if (r.hops[r.hops.length - 1]?.url === e.url) {
+          r.pageId = id;
+          for (const o of session.observations) if (o.pageId === null && o.at >= r.startedAt) o.pageId = id;
+          break;
+        }
+      }
+      return;
+    }
+    case 'title':
+      session.title = e.title.slice(0, 300);
+      return;
+    case 'observations': {
+      const pageId = currentPageId(session, e.frameId);
+      addObservations(
+        session,
+        e.observations.map((o) => ({ ...o, pageId })),
+        caps,
+      );
+      return;
+    }
+    case 'page-request': {
+      const body = e.body === undefined ? undefined : capText(e.body);
+      const response = e.response ? { ...capText(e.response.body), status: e.response.status } : undefined;
+      const r = findMatch(session, e.url, e.method, e.at, false);
+      if (r) {
+        r.via = e.via;
+        if (body && (!r.requestBody || r.requestBody.text === '')) r.requestBody = { text: body.text, source: 'page-hook', truncated: body.truncated };
+        if (response) r.responseBody = { text: response.text, source: 'page-hook', truncated: response.truncated };
+        // A body may be what made it a tracker request (a beacon to /postback with the subid in the body).
+        const first = r.hops[0];
+        if (first && !first.recognition && body) r.hops[0] = hop(first.url, first.at, deps, r.method, body.text, first.status);
+        return;
+      }
+      const start = hop(e.url, e.at, deps, e.method, e.body);
+      if (!start.recognition) return;
+      addRequest(
+        session,
+        {
+          id: `hook:${e.at}:${session.requests.length}`,
+          pageId: currentPageId(session, 0),
+          frameId: 0,
+          type: e.via === 'beacon' ? 'ping' : 'xmlhttprequest',
+          method: e.method.toUpperCase(),
+          via: e.via,
+          hops: [start],
+          ...(body ? { requestBody: { text: body.text, source: 'page-hook' as const, truncated: body.truncated } } : {}),
+          ...(response ? { responseBody: { text: response.text, source: 'page-hook' as const, truncated: response.truncated }, status: response.status } : {}),
+          responseHeaders: [],
+          startedAt: e.at,
+        },
+        caps,
+        byId,
+      );
+      return;
+    }
+    case 'replay': {
+      session.replays.push(e.replay);
+      while (session.replays.length > caps.replaysPerSession) {
+        session.replays.shift();
+        session.dropped.replays++;
+      }
+      return;
+    }
+    case 'tab-closed':
+      session.closedAt = e.at;
+      return;
+  }
+}
