@@ -11,7 +11,13 @@ export interface CurlRequest {
   headers?: { name: string; value: string }[];
 }
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
+function hasControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
 
 /**
  * One shell word with exactly these characters. Printable text goes in single quotes (nothing
@@ -20,7 +26,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  */
 export function shellQuote(s: string): string {
   if (s === '') return "''";
-  if (!CONTROL.test(s)) return `'${s.replace(/'/g, `'\\''`)}'`;
+  if (!hasControl(s)) return `'${s.replace(/'/g, `'\\''`)}'`;
   let out = "$'";
   for (const ch of s) {
     const c = ch.codePointAt(0) ?? 0;

@@ -138,7 +138,9 @@ describe('toHar', () => {
     };
     const har = toHar({ ...healthySession, requests: [failed as typeof browserPostback] });
     expect(har.log.entries[0]?.response.status).toBe(0);
-    expect((har.log.entries[0]?.response as { _error?: string })._error).toBe('net::ERR_BLOCKED_BY_CLIENT');
+    expect((har.log.entries[0]?.response as { _error?: string } | undefined)?._error).toBe(
+      'net::ERR_BLOCKED_BY_CLIENT',
+    );
   });
 
   it('handles 10,000 requests', () => {
