@@ -1,0 +1,232 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionExport } from '../../utils/export/json';
+import type { CapturedRequest, Trail } from '../../utils/session/schema';
+import { exportTab, type Harness, launch, tabIdOf, testLink, waitFor } from './harness';
+
+/** Offers of the lab's network, each pointing at one tracker campaign (lab/config.mjs). */
+const OFFER = { php: 1, phpBroken: 2, pixel: 3, iframe: 4, fetch: 5, beacon: 6, form: 7, macro: 11 } as const;
+
+let h: Harness;
+beforeAll(async () => {
+  h = await launch();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+function subidOf(page: Page): string {
+  const subid = new URL(page.url()).searchParams.get('subid');
+  if (!subid) throw new Error(`no subid in ${page.url()}`);
+  return subid;
+}
+
+function trailOf(ex: SessionExport, value: string): Trail | undefined {
+  return ex.trails.find((t) => t.ids.some((i) => i.value === value));
+}
+
+function stageOf(trail: Trail | undefined, name: string) {
+  return trail?.stages.find((s) => s.stage === name);
+}
+
+function postbacksFor(ex: SessionExport, subid: string): CapturedRequest[] {
+  return ex.session.requests.filter((r) =>
+    r.hops.some((hop) => hop.recognition?.kind === 'postback' && hop.recognition.clickId?.value === subid),
+  );
+}
+
+/** The transaction id the lab's network created for the click that led to this subid. */
+function transactionIdFor(subid: string): string {
+  const click = h.lab.state.tracker.clicks.find((c: { subid: string }) => c.subid === subid);
+  if (!click?.externalId) throw new Error(`the lab tracker has no click ${subid} with an external_id`);
+  return click.externalId;
+}
+
+async function land(offerId: number): Promise<{ page: Page; subid: string; tabId: number }> {
+  const page = await h.context.newPage();
+  await page.goto(testLink(h, offerId));
+  const subid = subidOf(page);
+  return { page, subid, tabId: await tabIdOf(h, page) };
+}
+
+describe('capture against the demo lab', () => {
+  it('follows the HasOffers test link through Keitaro to the PHP landing as one trail, stored in the PHP session, sent server-side', async () => {
+    const { page, subid, tabId } = await land(OFFER.php);
+    const transactionId = transactionIdFor(subid);
+    await page.click('#signup');
+    await page.waitForLoadState('load');
+    await expect.poll(() => page.textContent('h1')).toContain('Thank you');
+
+    const ex = await waitFor('the server-side postback stage', async () => {
+      const e = await exportTab(h, tabId);
+      return stageOf(trailOf(e, subid), 'sent')?.state === 'invisible' && e;
+    });
+    const trail = trailOf(ex, subid);
+    // One story: the network's transaction id and the tracker's subid, linked through the redirect chain.
+    expect(trail?.ids.map((i) => i.value)).toEqual(expect.arrayContaining([subid, transactionId]));
+    expect(ex.trails.filter((t) => t.ids.some((i) => i.value === transactionId))).toHaveLength(1);
+    const chain = ex.session.requests.find((r) => r.type === 'main_frame' && r.hops[0]?.url.includes('/aff_c?'));
+    expect(chain?.hops.map((hop) => new URL(hop.url).hostname)).toEqual([
+      'demo.go2cloud.org',
+      'tracker.example',
+      'php.landing.example',
+    ]);
+    expect(stageOf(trail, 'arrived')?.state).toBe('ok');
+    const stored = stageOf(trail, 'stored');
+    expect(stored?.state).toBe('ok');
+    expect(stored?.observations).toEqual(
+      expect.arrayContaining([expect.objectContaining({ place: 'session-cookie', name: 'PHPSESSID', value: subid })]),
+    );
+    expect(stageOf(trail, 'sent')?.summary).toMatch(/not visible from the browser/i);
+    // The lab's tracker did receive it, server to server: the browser saw none of it.
+    expect(postbacksFor(ex, subid)).toHaveLength(0);
+    await waitFor('the tracker to log the server-side postback', async () =>
+      h.lab.state.tracker.postbacks.some((p: { subid?: string }) => p.subid === subid),
+    );
+    await page.close();
+  });
+
+  it('shows the postback and the tracker answer when the landing fires it from the browser', async () => {
+    const { page, subid, tabId } = await land(OFFER.fetch);
+    const transactionId = transactionIdFor(subid);
+    await page.click('#signup');
+    await expect.poll(() => page.textContent('#answer')).toBe('Success');
+    const ex = await waitFor('the answered stage', async () => {
+      const e = await exportTab(h, tabId);
+      return stageOf(trailOf(e, subid), 'answered')?.state === 'ok' && e;
+    });
+    const trail = trailOf(ex, subid);
+    expect(trail?.ids.map((i) => i.value)).toEqual(expect.arrayContaining([subid, transactionId]));
+    expect(stageOf(trail, 'sent')?.state).toBe('ok');
+    expect(stageOf(trail, 'answered')?.summary).toContain('"Success"');
+    const [postback] = postbacksFor(ex, subid);
+    expect(postback?.via).toBe('fetch');
+    expect(postback?.responseBody?.text).toBe('Success');
+    expect(postback?.status).toBe(200);
+    await page.close();
+  });
+
+  it('says "stored nowhere" for the seed snippet that never starts the session', async () => {
+    const { page, subid, tabId } = await land(OFFER.phpBroken);
+    // Let the content script scan and the background check the cookie jar before judging.
+    await page.waitForLoadState('load');
+    await waitFor('the page scan', async () => {
+      const e = await exportTab(h, tabId);
+      return e.session.pages.length > 0 && e;
+    });
+    await page.waitForTimeout(2000);
+    const ex = await exportTab(h, tabId);
+    const trail = trailOf(ex, subid);
+    const stored = stageOf(trail, 'stored');
+    expect(stored?.state).toBe('missing');
+    expect(stored?.diagnostics.map((d) => d.code)).toContain('stored-nowhere');
+    expect(ex.diagnostics.map((d) => d.code)).toContain('stored-nowhere');
+    expect(trail?.firstBroken).toBe(1);
+    expect(ex.session.observations.filter((o) => o.value === subid && o.place !== 'link')).toHaveLength(0);
+    await page.close();
+  });
+
+  for (const [style, offer] of [
+    ['pixel', OFFER.pixel],
+    ['iframe', OFFER.iframe],
+    ['fetch', OFFER.fetch],
+    ['beacon', OFFER.beacon],
+    ['form', OFFER.form],
+  ] as const) {
+    it(`captures a ${style} postback exactly once, with its params`, async () => {
+      const { page, subid, tabId } = await land(offer);
+      await page.click('#signup');
+      await waitFor('the lab tracker to receive the postback', async () =>
+        h.lab.state.tracker.postbacks.some((p: { subid?: string }) => p.subid === subid),
+      );
+      const ex = await waitFor('the captured postback', async () => {
+        const e = await exportTab(h, tabId);
+        return postbacksFor(e, subid).length > 0 && e;
+      });
+      await page.waitForTimeout(500);
+      const again = await exportTab(h, tabId);
+      const postbacks = postbacksFor(again, subid);
+      expect(postbacks).toHaveLength(1);
+      const [pb] = postbacks;
+      const rec = pb?.hops.find((hop) => hop.recognition?.kind === 'postback')?.recognition;
+      expect(rec?.system).toBe('keitaro');
+      expect(rec?.fields.status).toBe('lead');
+      if (style === 'beacon') {
+        expect(pb?.method).toBe('POST');
+        expect(pb?.via).toBe('beacon');
+        expect(pb?.requestBody?.text).toContain(`subid=${subid}`);
+      }
+      if (style === 'form') {
+        expect(pb?.method).toBe('POST');
+        expect(pb?.requestBody?.text).toContain('status=lead');
+      }
+      if (style === 'iframe') expect(pb?.type).toBe('sub_frame');
+      if (style === 'pixel') expect(pb?.type).toBe('image');
+      expect(ex.trails.length).toBeGreaterThan(0);
+      await page.close();
+    });
+  }
+
+  it('flags an unreplaced {subid} macro and never takes it as a click id', async () => {
+    const page = await h.context.newPage();
+    await page.goto(testLink(h, OFFER.macro));
+    expect(page.url()).toContain('subid=%7Bsubid%7D');
+    const tabId = await tabIdOf(h, page);
+    const ex = await waitFor('the macro diagnostic', async () => {
+      const e = await exportTab(h, tabId);
+      return e.diagnostics.some((d) => d.code === 'unreplaced-macro') && e;
+    });
+    const landing = ex.session.requests.find((r) => r.type === 'main_frame');
+    const rec = landing?.hops.find((hop) => hop.url.includes('macro.html'))?.recognition;
+    expect(rec?.macros.length).toBeGreaterThan(0);
+    expect(rec?.clickId?.value === '{subid}' && !rec?.clickId?.macro).toBe(false);
+    await page.close();
+  });
+
+  it('loses nothing when the service worker is stopped mid-session', async () => {
+    const { page, subid, tabId } = await land(OFFER.pixel);
+    await waitFor('the landing to be recorded', async () => (await exportTab(h, tabId)).session.requests.length > 0);
+    const before = await exportTab(h, tabId);
+
+    const cdp = await h.context.newCDPSession(page);
+    await cdp.send('ServiceWorker.enable');
+    const stopped = h.worker ? new Promise((r) => h.worker.once('close', r)) : Promise.resolve();
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await Promise.race([stopped, new Promise((_, reject) => setTimeout(() => reject(new Error('worker did not stop')), 10_000))]);
+
+    // The next tracker request wakes the worker; what was stored before is still there.
+    await page.click('#signup');
+    await waitFor('the lab tracker to receive the postback', async () =>
+      h.lab.state.tracker.postbacks.some((p: { subid?: string }) => p.subid === subid),
+    );
+    const after = await waitFor('the postback after the restart', async () => {
+      const e = await exportTab(h, tabId);
+      return postbacksFor(e, subid).length === 1 && e;
+    });
+    for (const r of before.session.requests) expect(after.session.requests.map((x) => x.id)).toContain(r.id);
+    expect(after.session.id).toBe(before.session.id);
+    h.worker = h.context.serviceWorkers()[0] ?? (await h.context.waitForEvent('serviceworker'));
+    await page.close();
+  });
+
+  it('records a burst of 1,000 tracker requests from one page, or counts what it dropped', async () => {
+    const page = await h.context.newPage();
+    const subid = 'burst1000abcdefghij';
+    await page.goto(`${h.lab.urls.landing}/burst.html?subid=${subid}&n=1000`);
+    await expect.poll(() => page.textContent('#status'), { timeout: 60_000 }).toBe('done 1000');
+    const tabId = await tabIdOf(h, page);
+    const count = (e: SessionExport) =>
+      e.session.requests.filter((r) => r.hops.some((hop) => hop.recognition?.kind === 'update-tokens')).length;
+    const ex = await waitFor(
+      'all 1,000 requests to be stored',
+      async () => {
+        const e = await exportTab(h, tabId);
+        return count(e) + e.session.dropped.requests >= 1000 && e;
+      },
+      30_000,
+    );
+    expect(count(ex) + ex.session.dropped.requests).toBe(1000);
+    expect(ex.session.requests.filter((r) => r.endedAt === undefined && !r.error).length).toBeLessThan(5);
+    await page.close();
+  });
+});

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import type { Recognition } from '../recognize/schema';
+import { applyEvents, type Caps, createSession, type ModelDeps } from './apply-events';
+import type { SessionEvent } from './events';
+import { SessionSchema } from './schema';
+
+const caps: Caps = { requestsPerTab: 100, observationsPerTab: 100, replaysPerSession: 3 };
+
+/** A stand-in recogniser: anything with `/postback` or `subid=` is Keitaro. */
+const deps: ModelDeps = {
+  recognize: (url) =>
+    /\/postback|subid=/.test(url)
+      ? ({
+          system: 'keitaro',
+          kind: url.includes('/postback') ? 'postback' : 'landing',
+          url,
+          clickId: null,
+          clickIds: [],
+          fields: {},
+          unknownParams: [],
+          macros: [],
+        } satisfies Recognition)
+      : null,
+  idsOf: (url) => [...url.matchAll(/(?:subid|external_id)=([a-z0-9]{6,})/g)].map((m) => m[1] ?? ''),
+};
+
+const tab = 7;
+const start = (id: string, url: string, at: number, extra: Partial<Extract<SessionEvent, { type: 'request-start' }>> = {}): SessionEvent => ({
+  type: 'request-start',
+  tabId: tab,
+  at,
+  id,
+  frameId: 0,
+  resourceType: 'image',
+  method: 'GET',
+  url,
+  ...extra,
+});
+
+describe('applyEvents', () => {
+  it('folds redirects into one request with its hops and statuses', () => {
+    const s = applyEvents(
+      createSession(tab, 1),
+      [
+        start('1', 'http://net.example/aff_c?offer_id=1', 10, { resourceType: 'main_frame' }),
+        { type: 'request-redirect', tabId: tab, at: 11, id: '1', url: 'http://net.example/aff_c?offer_id=1', redirectUrl: 'http://trk.example/c?external_id=abcdef123', status: 302, frameId: 0, resourceType: 'main_frame', method: 'GET' },
+        { type: 'request-redirect', tabId: tab, at: 12, id: '1', url: 'http://trk.example/c?external_id=abcdef123', redirectUrl: 'http://lp.example/?subid=zzzzzz111', status: 302, frameId: 0, resourceType: 'main_frame', method: 'GET' },
+        { type: 'request-complete', tabId: tab, at: 13, id: '1', status: 200 },
+        { type: 'navigation', tabId: tab, at: 14, frameId: 0, url: 'http://lp.example/?subid=zzzzzz111', transition: 'link' },
+      ],
+      caps,
+      deps,
+    );
+    expect(s.requests).toHaveLength(1);
+    const [r] = s.requests;
+    expect(r?.hops.map((h) => [h.url, h.status])).toEqual([
+      ['http://net.example/aff_c?offer_id=1', 302],
+      ['http://trk.example/c?external_id=abcdef123', 302],
+      ['http://lp.example/?subid=zzzzzz111', 200],
+    ]);
+    expect(r?.pageId).toBe(s.pages[0]?.id);
+    expect(s.url).toBe('http://lp.example/?subid=zzzzzz111');
+    expect(SessionSchema.safeParse(s).success).toBe(true);
+  });
+
+  it('starts a record at the redirect that made the request ours, keeping the earlier hop', () => {
+    const s = applyEvents(
+      createSession(tab, 1),
+      [{ type: 'request-redirect', tabId: tab, at: 5, id: '9', url: 'http://short.example/x', redirectUrl: 'http://lp.example/?subid=abcdefgh1', status: 301, frameId: 0, resourceType: 'main_frame', method: 'GET' }],
+      caps,
+      deps,
+    );
+    expect(s.requests[0]?.hops.map((h) => h.url)).toEqual(['http://short.example/x', 'http://lp.example/?subid=abcdefgh1']);
+    expect(s.requests[0]?.hops[0]?.status).toBe(301);
+  });
+
+  it('sees a PHP session cookie set on the landing that received the id as where the id may live', () => {
+    const s = applyEvents(
+      createSession(tab, 1),
+      [
+        start('2', 'http://lp.example/index.php?subid=abcdefgh12', 10, { resourceType: 'main_frame' }),
+        { type: 'request-headers', tabId: tab, at: 11, id: '2', status: 200, headers: [{ name: 'Set-Cookie', value: 'PHPSESSID=s3cr3t; path=/; HttpOnly' }, { name: 'X-Other', value: 'dropped' }] },
+      ],
+      caps,
+      deps,
+    );
+    expect(s.observations).toEqual([
+      expect.objectContaining({ place: 'session-cookie', name: 'PHPSESSID', value: 'abcdefgh12', httpOnly: true, expires: null }),
+    ]);
+    expect(s.requests[0]?.responseHeaders.map((h) => h.name)).toEqual(['Set-Cookie']);
+  });
+
+  it('joins a page-hook report with its webRequest record, in either order', () => {
+    const url = 'http://trk.example/key/postback';
+    const hookFirst = applyEvents(
+      createSession(tab, 1),
+      [
+        { type: 'page-request', tabId: tab, at: 10, via: 'beacon', url, method: 'POST', body: 'subid=abcdefgh1&status=lead' },
+        start('3', url, 11, { method: 'POST', resourceType: 'ping' }),
+      ],
+      caps,
+      deps,
+    );
+    const webFirst = applyEvents(
+      createSession(tab, 1),
+      [
+        start('3', url, 10, { method: 'POST', resourceType: 'ping' }),
+        { type: 'page-request', tabId: tab, at: 11, via: 'beacon', url, method: 'POST', body: 'subid=abcdefgh1&status=lead' },
+      ],
+      caps,
+      deps,
+    );
+    for (const s of [hookFirst, webFirst]) {
+      expect(s.requests).toHaveLength(1);
+      expect(s.requests[0]).toMatchObject({ id: '3', via: 'beacon', type: 'ping', requestBody: { text: 'subid=abcdefgh1&status=lead' } });
+    }
+  });
+
+  it('keeps a fetch answer the page read', () => {
+    const url = 'http://trk.example/key/postback?subid=abcdefgh1';
+    const s = applyEvents(
+      createSession(tab, 1),
+      [
+        start('4', url, 10, { resourceType: 'xmlhttprequest' }),
+        { type: 'request-complete', tabId: tab, at: 12, id: '4', status: 200 },
+        { type: 'page-request', tabId: tab, at: 13, via: 'fetch', url, method: 'GET', response: { status: 200, body: 'Success' } },
+      ],
+      caps,
+      deps,
+    );
+    expect(s.requests[0]?.responseBody).toEqual({ text: 'Success', source: 'page-hook', truncated: false });
+  });
+
+  it('counts what the caps drop instead of losing it silently', () => {
+    const events = Array.from({ length: 150 }, (_, i) => start(`r${i}`, `http://trk.example/?subid=abcdefgh${i}`, i));
+    const s = applyEvents(createSession(tab, 1), events, caps, deps);
+    expect(s.requests).toHaveLength(100);
+    expect(s.dropped.requests).toBe(50);
+  });
+
+  it('keeps the newest replays within the cap and counts the rest', () => {
+    const replay = (i: number): SessionEvent => ({
+      type: 'replay',
+      tabId: tab,
+      at: i,
+      replay: { id: `rp${i}`, at: i, request: { url: 'http://t/x', method: 'GET', withCookies: false }, response: null, error: 'x', meaning: null },
+    });
+    const s = applyEvents(createSession(tab, 1), [1, 2, 3, 4, 5].map(replay), caps, deps);
+    expect(s.replays.map((r) => r.id)).toEqual(['rp3', 'rp4', 'rp5']);
+    expect(s.dropped.replays).toBe(2);
+  });
+
+  it('does not record the same observation twice', () => {
+    const obs: SessionEvent = {
+      type: 'observations',
+      tabId: tab,
+      at: 5,
+      frameId: 0,
+      observations: [{ place: 'localStorage', name: 'kt', value: 'abcdefgh1', raw: 'abcdefgh1', where: 'lp.example', at: 5 }],
+    };
+    const s = applyEvents(createSession(tab, 1), [obs, obs], caps, deps);
+    expect(s.observations).toHaveLength(1);
+  });
+
+  it('marks the session closed when the tab closes', () => {
+    const s = applyEvents(createSession(tab, 1), [{ type: 'tab-closed', tabId: tab, at: 99 }], caps, deps);
+    expect(s.closedAt).toBe(99);
+  });
+});
