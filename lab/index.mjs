@@ -123,6 +123,7 @@ export async function startLab({ port = 0, phpPort = 0, quiet = false, php = 'ph
         'Access-Control-Allow-Origin': '*',
       });
     }
+    if (url.pathname === '/favicon.ico') return send(res, 204, '');
     if (url.pathname === '/__lab/reset' && req.method === 'POST') {
       reset();
       return send(res, 200, '{"reset":true}', {
@@ -329,7 +330,9 @@ function startPhp(bin, port, sessionDir, labPort, quiet) {
   const output = [];
   const onData = (/** @type {Buffer} */ d) => {
     if (output.length < 50) output.push(d.toString());
-    if (!quiet) process.stderr.write(`[php] ${d}`);
+    if (!quiet) {
+      for (const line of d.toString().split('\n')) if (line.trim()) process.stderr.write(`[php] ${line}\n`);
+    }
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
