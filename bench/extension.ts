@@ -1,0 +1,115 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { BrowserContext, Page } from 'playwright-core';
+import { EXTENSION_DIR, type Harness, launch } from '../tests/e2e/harness';
+
+/**
+ * What the extension costs in a real browser, measured side by side in one run: the content
+ * script's main-thread time per landing load, landing load time with and without the extension,
+ * and the gzipped size of each bundle. Figures are printed; nothing here fails.
+ */
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+};
+
+export function bundleSizes(dir = EXTENSION_DIR): Record<string, number> {
+  const out: Record<string, number> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.(js|css|html)$/.test(name)) out[p.slice(dir.length + 1)] = gzipSync(readFileSync(p)).length;
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** The panel's cost as a user pays it: popup.html and every chunk and stylesheet it loads. */
+export function panelSize(sizes: Record<string, number>, dir = EXTENSION_DIR): number {
+  const html = readFileSync(join(dir, 'popup.html'), 'utf8');
+  const refs = [...html.matchAll(/(?:src|href)="\/?([^"]+\.(?:js|css))"/g)].map((m) => m[1] ?? '');
+  return (sizes['popup.html'] ?? 0) + refs.reduce((n, r) => n + (sizes[r] ?? 0), 0);
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  dur?: number;
+  args?: { data?: { url?: string; scriptName?: string } };
+}
+
+/** Main-thread time of scripts from this extension during one page load, from a Chromium trace. */
+async function contentScriptMs(context: BrowserContext, page: Page, url: string, extensionId: string): Promise<number> {
+  const cdp = await context.newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e: { value: TraceEvent[] }) => events.push(...e.value));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline', transferMode: 'ReportEvents' });
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForTimeout(1800); // the script's delayed re-scan runs 1.5 s after load
+  const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+  await cdp.send('Tracing.end');
+  await done;
+  await cdp.detach();
+  const ours = (e: TraceEvent) => (e.args?.data?.url ?? e.args?.data?.scriptName ?? '').startsWith(`chrome-extension://${extensionId}/`);
+  // Top-level evaluations and callbacks of our scripts; nested events are inside these.
+  return events.filter((e) => e.ph === 'X' && (e.name === 'EvaluateScript' || e.name === 'FunctionCall') && ours(e)).reduce((n, e) => n + (e.dur ?? 0), 0) / 1000;
+}
+
+async function loadMs(page: Page, url: string): Promise<number> {
+  await page.goto(url, { waitUntil: 'load' });
+  return page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    return nav ? nav.loadEventEnd - nav.startTime : Number.NaN;
+  });
+}
+
+export async function benchExtension(rounds = 15): Promise<Record<string, string | number>> {
+  const results: Record<string, string | number> = {};
+  const sizes = bundleSizes();
+  const content = sizes['content-scripts/content.js'] ?? 0;
+  const hooks = sizes['content-scripts/page-hooks.js'] ?? 0;
+  const panel = panelSize(sizes);
+  results['content script, gzipped KB (target ≤ 10)'] = +(content / 1024).toFixed(2);
+  results['page hook script, gzipped KB'] = +(hooks / 1024).toFixed(2);
+  results['background, gzipped KB'] = +((sizes['background.js'] ?? 0) / 1024).toFixed(2);
+  results['panel (html + js + css), gzipped KB (target ≤ 50)'] = +(panel / 1024).toFixed(2);
+
+  let withExt: Harness | undefined;
+  let without: Harness | undefined;
+  try {
+    withExt = await launch();
+    without = await launch({ withExtension: false });
+    const landing = (i: number, h: Harness) => `${h.lab.urls.landing}/cookie.html?subid=bench${i}abcdefghijk`;
+
+    const page = await withExt.context.newPage();
+    const scriptMs: number[] = [];
+    for (let i = 0; i < Math.min(rounds, 10); i++) scriptMs.push(await contentScriptMs(withExt.context, page, landing(i, withExt), withExt.extensionId));
+    results['content script main-thread ms per landing load, median (target well under 1)'] = +median(scriptMs).toFixed(3);
+
+    const a = await withExt.context.newPage();
+    const b = await without.context.newPage();
+    const on: number[] = [];
+    const off: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await loadMs(a, landing(1000 + i, withExt));
+      await loadMs(b, landing(1000 + i, without));
+    }
+    // Alternate the two browsers so a busy moment of the machine hits both alike.
+    for (let i = 0; i < rounds * 2; i++) {
+      on.push(await loadMs(a, landing(2000 + i, withExt)));
+      off.push(await loadMs(b, landing(2000 + i, without)));
+    }
+    results['landing load ms with extension, median'] = +median(on).toFixed(2);
+    results['landing load ms without extension, median'] = +median(off).toFixed(2);
+    results['landing load ratio with/without (target ≤ 1.05)'] = +(median(on) / median(off)).toFixed(3);
+  } finally {
+    await withExt?.close();
+    await without?.close();
+  }
+  return results;
+}
