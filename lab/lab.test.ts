@@ -101,7 +101,12 @@ describe('click funnel', () => {
     expect(sub).toContain('Max-Age=2678400');
 
     const click = lab.state.tracker.clicks.find((c: { subid: string }) => c.subid === f.subid);
-    expect(click).toMatchObject({ campaign: 'pixel', external_id: f.tid, subIds: { sub_id_1: 'my sub' } });
+    expect(click).toMatchObject({
+      campaign: 'pixel',
+      external_id: f.tid,
+      externalId: f.tid,
+      subIds: { sub_id_1: 'my sub' },
+    });
     const nclick = lab.state.network.clicks.find(
       (c: { transaction_id: string }) => c.transaction_id === f.tid,
     );

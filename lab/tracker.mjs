@@ -228,6 +228,8 @@ export function createTracker(lab) {
       campaign: campaign.alias,
       offerId: campaign.offerId,
       external_id: p.external_id ?? '',
+      /** The same value in camelCase, for callers that prefer it. */
+      externalId: p.external_id ?? '',
       subIds,
       params: p,
       time: now(),
