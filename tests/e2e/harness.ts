@@ -34,16 +34,26 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function launch(opts: { withExtension?: boolean } = {}): Promise<Harness> {
+export interface LaunchOptions {
+  withExtension?: boolean;
+  /** false opens a real window (npm start with a display). */
+  headless?: boolean;
+  port?: number;
+  phpPort?: number;
+  quiet?: boolean;
+}
+
+export async function launch(opts: LaunchOptions = {}): Promise<Harness> {
   const withExtension = opts.withExtension ?? true;
   if (withExtension && !existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error('Build the extension first: npm run build');
   }
-  const lab = await startLab({ port: 0, phpPort: 0, quiet: true });
+  const lab = await startLab({ port: opts.port ?? 0, phpPort: opts.phpPort ?? 0, quiet: opts.quiet ?? true });
   const profile = mkdtempSync(join(tmpdir(), 'postback-lens-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
-    headless: true,
+    headless: opts.headless ?? true,
+    viewport: { width: 1100, height: 800 },
     args: [
       ...(withExtension ? [`--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`] : []),
       '--host-resolver-rules=MAP * 127.0.0.1',
