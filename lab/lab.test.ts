@@ -5,7 +5,6 @@ import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error plain ESM JavaScript without type declarations
 import { startLab } from './index.mjs';
 
 type Res = { status: number; headers: http.IncomingHttpHeaders; body: string };
@@ -67,9 +66,9 @@ afterAll(async () => {
 
 /** Click the network test link of a campaign and follow the redirects to the landing. */
 async function funnel(alias: string, affSub = 'test') {
-  const aff = await request(
-    `${lab.urls.network}/aff_c?offer_id=${lab.offers.find((o: { campaign: string }) => o.campaign === alias).id}&aff_id=7&aff_sub=${affSub}`,
-  );
+  const offer = lab.offers.find((o) => o.campaign === alias);
+  if (!offer) throw new Error(`no offer for campaign ${alias}`);
+  const aff = await request(`${lab.urls.network}/aff_c?offer_id=${offer.id}&aff_id=7&aff_sub=${affSub}`);
   const offerUrl = aff.headers.location ?? '';
   const tid = new URL(offerUrl).searchParams.get('external_id') ?? '';
   const camp = await request(offerUrl);
