@@ -68,7 +68,8 @@ function groupOf(name: string, rec: Recognition | null, idParams: Set<string>): 
 
 /** Every param of a URL and of an optional form-encoded body, in order, with its group. */
 export function decodeParams(url: string, rec: Recognition | null, body?: string): DecodedParam[] {
-  const idParams = new Set((rec?.clickIds ?? []).map((c) => c.param));
+  // An affiliate sub (aff_sub) often carries someone's click id, but to a reader it is a sub id.
+  const idParams = new Set((rec?.clickIds ?? []).filter((c) => c.role !== 'sub').map((c) => c.param));
   const macroParams = new Set((rec?.macros ?? []).map((m) => m.param));
   for (const c of rec?.clickIds ?? []) if (c.macro) macroParams.add(c.param);
   const out: DecodedParam[] = [];
