@@ -46,7 +46,7 @@ describe('settings form ↔ Settings', () => {
 
 describe('options page', () => {
   it('loads, shows field errors beside the fields, and saves only valid settings', async () => {
-    const save = vi.fn(async () => {});
+    const save = vi.fn(async (_s: Settings) => {});
     const load = vi.fn(async () => ({ ...DEFAULT_SETTINGS, postbackKey: 'e89bcbe' }));
     render(<OptionsApp load={load} save={save} />);
     const key = (await screen.findByDisplayValue('e89bcbe')) as HTMLInputElement;
