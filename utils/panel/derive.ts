@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../recognize/schema';
 import type { CapturedRequest, Observation, Page, Session } from '../session/schema';
-import { splitQuery } from './params';
+import { bodyParams, splitQuery } from './params';
 
 /** Pure derivations the panel shows: rows of the request list, search hits, all diagnostics. */
 
@@ -113,7 +113,7 @@ export function searchSession(session: Session, query: string, limit = 200): Sea
       }
     });
     if (r.requestBody && matches(r.requestBody.text)) {
-      const params = splitQuery(r.requestBody.text).filter((p) => matches(p.name) || matches(p.value));
+      const params = bodyParams(r.requestBody.text).filter((p) => matches(p.name) || matches(p.value));
       if (params.length)
         for (const p of params)
           add({

@@ -1,4 +1,5 @@
 import type { Recognition } from '../recognize/schema';
+import { parseBody, parseQuery } from '../url/parse-query';
 
 /**
  * Decoded params of one URL (or form body), grouped by what they mean to a media buyer. The
@@ -27,27 +28,18 @@ const MONEY =
 const SUB =
   /^(sub_?id_?\d+|aff_sub\d*|adv_sub\d*|aff_unique\d*|adv_unique\d*|sub\d+|param\d+|extra_param_\d+|source|utm_[a-z]+)$/i;
 
-function decode(s: string): string {
-  try {
-    return decodeURIComponent(s.replace(/\+/g, ' '));
-  } catch {
-    return s;
-  }
+/** Name, decoded value and the pair as written, via the core's never-throwing query parser. */
+export function splitQuery(query: string): { name: string; value: string; raw: string }[] {
+  return parseQuery(query.startsWith('?') ? query.slice(1) : query).map((p) => ({
+    name: p.name,
+    value: p.value,
+    raw: p.raw,
+  }));
 }
 
-/** Split a query string (or form body) keeping raw text; never throws on bad escapes. */
-export function splitQuery(query: string): { name: string; value: string; raw: string }[] {
-  const out: { name: string; value: string; raw: string }[] = [];
-  const q = query.startsWith('?') ? query.slice(1) : query;
-  if (!q) return out;
-  for (const part of q.split('&')) {
-    if (!part) continue;
-    const eq = part.indexOf('=');
-    const rawName = eq < 0 ? part : part.slice(0, eq);
-    const rawValue = eq < 0 ? '' : part.slice(eq + 1);
-    out.push({ name: decode(rawName), value: decode(rawValue), raw: part });
-  }
-  return out;
+/** Params of a form or JSON body. */
+export function bodyParams(body: string): { name: string; value: string; raw: string }[] {
+  return parseBody(body).map((p) => ({ name: p.name, value: p.value, raw: p.raw }));
 }
 
 function queryOf(url: string): string {
@@ -76,13 +68,9 @@ export function decodeParams(url: string, rec: Recognition | null, body?: string
   const push = (p: { name: string; value: string; raw: string }, source: DecodedParam['source']) =>
     out.push({ ...p, group: groupOf(p.name, rec, idParams), macro: macroParams.has(p.name), source });
   for (const p of splitQuery(queryOf(url))) push(p, 'query');
-  if (body && looksLikeForm(body)) for (const p of splitQuery(body)) push(p, 'body');
+  // Form and JSON bodies (Keitaro merges body params with the query [L1]).
+  if (body) for (const p of bodyParams(body)) push(p, 'body');
   return out;
-}
-
-/** A body is shown as params only when it is plainly `a=b&c=d`. */
-export function looksLikeForm(body: string): boolean {
-  return /^[^=&\s{}<>[\]]+=[^\s]*$/.test(body.trim()) && !body.trim().startsWith('{');
 }
 
 export function groupParams(params: DecodedParam[]): { group: ParamGroup; params: DecodedParam[] }[] {

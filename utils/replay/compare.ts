@@ -1,4 +1,4 @@
-import { splitQuery } from '../panel/params';
+import { bodyParams, splitQuery } from '../panel/params';
 import type { Replay } from '../session/schema';
 
 /** Two replays side by side: what changed in the request params, and in the answer. */
@@ -32,7 +32,7 @@ function paramsOf(r: Replay): { name: string; value: string }[] {
   const i = q.indexOf('?');
   return [
     ...(i < 0 ? [] : splitQuery(q.slice(i + 1))),
-    ...(r.request.body ? splitQuery(r.request.body) : []),
+    ...(r.request.body ? bodyParams(r.request.body) : []),
   ];
 }
 

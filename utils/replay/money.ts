@@ -1,4 +1,4 @@
-import { splitQuery } from '../panel/params';
+import { bodyParams, splitQuery } from '../panel/params';
 import type { Session } from '../session/schema';
 
 /**
@@ -101,7 +101,7 @@ export function sentPostbacks(session: Session): Sent[] {
       if (rec?.kind !== 'postback' && rec?.kind !== 'pixel') continue;
       out.push({
         system: rec.system,
-        params: [...queryParams(h.url), ...(r.requestBody ? splitQuery(r.requestBody.text) : [])],
+        params: [...queryParams(h.url), ...(r.requestBody ? bodyParams(r.requestBody.text) : [])],
       });
       break;
     }
@@ -110,7 +110,7 @@ export function sentPostbacks(session: Session): Sent[] {
     if (!rp.response) continue;
     out.push({
       system: rp.meaning?.system ?? guessSystem(rp.request.url),
-      params: [...queryParams(rp.request.url), ...(rp.request.body ? splitQuery(rp.request.body) : [])],
+      params: [...queryParams(rp.request.url), ...(rp.request.body ? bodyParams(rp.request.body) : [])],
     });
   }
   return out;
