@@ -196,7 +196,15 @@ export function createPanelStore(source: PanelSource): PanelStore {
 
       async replay() {
         const { builder, sessionId, withCookies } = get();
-        if (!builder || !sessionId || get().replayBusy) return null;
+        if (!builder || get().replayBusy) return null;
+        // The background keeps every replay in a session; without one there is nowhere to keep it.
+        if (!sessionId) {
+          set({
+            replayError:
+              'No session on this tab to keep the replay in: open the landing first, or a recent session.',
+          });
+          return null;
+        }
         set({ replayBusy: true, replayError: null });
         const reply = await source.send<Replay>({
           type: 'replay',

@@ -1,3 +1,4 @@
+import { parseStatus } from '../diagnose/parse-status';
 import { bodyParams, splitQuery } from '../panel/params';
 import type { Session } from '../session/schema';
 
@@ -55,12 +56,6 @@ const PAYOUT_NAMES = [
   'affiliatecommission',
   'value',
 ];
-// Built-in status buckets [L2]; `sale_status=` etc. replace a bucket, they do not extend it.
-const SALE =
-  'approved,1,done,confirm,confirmed,paid,rebill,sale,signup,payed,awarded,sell,sms,birj,redeem,cgbk,insf,test_sale';
-const REJECTED = 'failure,reject,cancelled,refund,cancel,decline,declined,rejected,invalid,canceled,trash';
-const IGNORE = 'unsubscribe,subscribeoff,off,rfnd,cancel-rebill,test_rfnd,cancel-test-rebill';
-
 export const TEST_SUBID = 'postback-lens-test';
 export const TEST_TRANSACTION_ID = 'postback-lens-test';
 export const ECHO = 'postback-lens-echo';
@@ -71,20 +66,21 @@ function get(params: ParamLike[], names: string[]): ParamLike | undefined {
 
 type Bucket = 'sale' | 'lead' | 'rejected' | 'ignore' | 'missing';
 
-/** Which Keitaro bucket a status lands in, honouring `*_status=` training in the same URL. */
+/**
+ * Which Keitaro bucket a status lands in, for money: the core's reading (aliases, `*_status=`
+ * training), with rebill counted as sale and an unknown non-empty status as lead, as v9 does [L2].
+ */
 export function keitaroBucket(params: ParamLike[]): Bucket {
-  const status = get(params, ['status'])?.value.toLowerCase();
-  if (!status) return 'missing';
-  const list = (name: string, builtIn: string) =>
-    (get(params, [name])?.value ?? builtIn)
-      .toLowerCase()
-      .split(',')
-      .map((s) => s.trim());
-  if (status === 'rebill' || list('sale_status', SALE).includes(status)) return 'sale';
-  if (list('rejected_status', REJECTED).includes(status)) return 'rejected';
-  if (list('ignore_status', IGNORE).includes(status) || list('ignore', '').includes(status)) return 'ignore';
-  // A non-empty unknown status becomes lead [L2]; `lead_status=` only names more of them.
-  return 'lead';
+  const value = (name: string) => params.find((p) => p.name.toLowerCase() === name)?.value;
+  const reading = parseStatus(value('status'), {
+    sale_status: value('sale_status'),
+    lead_status: value('lead_status'),
+    rejected_status: value('rejected_status'),
+    ignore_status: value('ignore_status') ?? value('ignore'),
+  });
+  if (reading.via === 'missing') return 'missing';
+  if (reading.bucket === 'rebill' || reading.bucket === 'sale') return 'sale';
+  return reading.bucket ?? 'lead';
 }
 
 interface Sent {

@@ -1,0 +1,187 @@
+import type { ComponentChild } from 'preact';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
+import { type ExportKind, Panel } from '../../components/Panel';
+import { strings } from '../../components/strings';
+import { toCurl } from '../../utils/export/curl';
+import { toHar } from '../../utils/export/har';
+import { toReport } from '../../utils/export/report';
+import type { PanelSource } from '../../utils/panel/source';
+import {
+  type BuilderInput,
+  createPanelStore,
+  createSelectors,
+  type PanelDerive,
+  type PanelStore,
+} from '../../utils/panel/store';
+import type { PanelTarget } from '../../utils/panel/target';
+import { useStoreState } from '../../utils/panel/use-store';
+import type { ResponseMeaning } from '../../utils/recognize/schema';
+import { compareReplays } from '../../utils/replay/compare';
+import type { CapturedRequest, Trail } from '../../utils/session/schema';
+import type { Settings } from '../../utils/settings';
+
+/** What the panel needs from the browser besides storage; plain functions so a page or test can supply them. */
+export interface PanelHost {
+  /** Open the panel as a full tab for this target (popups close on blur). Absent when already a tab. */
+  popOut?: (target: PanelTarget) => void;
+  copy: (text: string) => Promise<void>;
+  download: (filename: string, text: string, mime: string) => void;
+  confirm: (question: string) => boolean;
+  /** Called once after the first render with data, for the open-to-rendered measurement. */
+  onRendered?: () => void;
+}
+
+export interface PanelAppProps {
+  source: PanelSource;
+  derive: PanelDerive & {
+    limits: string[];
+    meaningOf: (request: CapturedRequest) => ResponseMeaning | null;
+  };
+  target: PanelTarget | null;
+  host: PanelHost;
+  builder: {
+    /** The builder and replay section, wired to the store (BuilderSection). */
+    render: (store: PanelStore) => ComponentChild;
+    /** What "Rebuild and replay" on a trail opens: the landing's subid, the chain's transaction_id, settings. */
+    prefill: (trail: Trail, settings: Settings) => BuilderInput;
+  };
+  listHeight?: number;
+  store?: PanelStore;
+}
+
+function stamp(): string {
+  return new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host.replace(/[^a-z0-9.-]/gi, '_') || 'page';
+  } catch {
+    return 'page';
+  }
+}
+
+/** Thin container: wires the store and the core's derivations to the pure Panel view. */
+export function PanelApp({ source, derive, target, host, builder, listHeight, store: given }: PanelAppProps) {
+  const store = useMemo(() => given ?? createPanelStore(source), [given, source]);
+  const sel = useMemo(() => createSelectors(derive), [derive]);
+  const st = useStoreState(store);
+  const rendered = useRef(false);
+
+  useEffect(() => {
+    void store.getState().init(target);
+    return () => store.getState().dispose();
+  }, [store, target]);
+
+  useEffect(() => {
+    if (rendered.current || (st.status !== 'ready' && st.status !== 'missing')) return;
+    rendered.current = true;
+    host.onRendered?.();
+  }, [st.status, host]);
+
+  useEffect(() => {
+    if (!st.notice) return;
+    const t = setTimeout(() => store.getState().notify(null), 4000);
+    return () => clearTimeout(t);
+  }, [st.notice, store]);
+
+  const s = st.session;
+  const trails = s ? sel.trails(s) : [];
+  const selectedRequest =
+    s && st.selected ? s.requests.find((r) => r.id === st.selected?.requestId) : undefined;
+  const [ra, rb] = st.compare.map((id) => (s ? sel.replayById(s, id) : null));
+
+  const onExport = async (kind: ExportKind) => {
+    if (!s) return;
+    const name = `postback-lens-${hostOf(s.url)}-${stamp()}`;
+    if (kind === 'json') {
+      const data = await store.getState().exportJson();
+      if (data) host.download(`${name}.json`, JSON.stringify(data, null, 2), 'application/json');
+    } else if (kind === 'har') {
+      host.download(`${name}.har`, JSON.stringify(toHar(s), null, 2), 'application/json');
+    } else {
+      const text = toReport(s, {
+        trails,
+        diagnostics: sel.diagnostics(s),
+        meaningOf: derive.meaningOf,
+        limits: derive.limits,
+      });
+      try {
+        await host.copy(text);
+        store.getState().notify(strings.copied);
+      } catch {
+        host.download(`${name}.md`, text, 'text/markdown');
+      }
+    }
+  };
+
+  const onCopyCurl = async (r: CapturedRequest, hop: number) => {
+    const url = r.hops[hop]?.url ?? r.hops[0]?.url ?? '';
+    await host.copy(
+      toCurl({
+        url,
+        method: hop === 0 ? r.method : 'GET',
+        body: hop === 0 ? r.requestBody?.text : undefined,
+      }),
+    );
+    store.getState().notify(strings.copied);
+  };
+
+  const selectedHop = selectedRequest ? (st.selected?.hop ?? null) : null;
+  const selectedDiagnostics = useMemo(() => {
+    if (!selectedRequest) return [];
+    const hops = selectedHop === null ? selectedRequest.hops : [selectedRequest.hops[selectedHop]];
+    return hops.flatMap((h) => (h?.recognition ? derive.diagnoseUrl(h.url) : []));
+  }, [selectedRequest, selectedHop, derive]);
+
+  return (
+    <Panel
+      status={st.status}
+      error={st.error}
+      session={s}
+      view={st.view}
+      onView={(v) => store.getState().setView(v)}
+      trails={trails}
+      onRebuild={(t) => store.getState().openBuilder(builder.prefill(t, st.settings))}
+      groups={s ? sel.groups(s) : []}
+      selected={st.selected}
+      onSelect={(id, hop) => store.getState().select(id, hop)}
+      selectedDiagnostics={selectedDiagnostics}
+      onCopyCurl={(r, hop) => void onCopyCurl(r, hop)}
+      onOpenBuilder={(url, body) =>
+        store
+          .getState()
+          .openBuilder({ url, method: body === undefined ? 'GET' : 'POST', body, origin: 'capture' })
+      }
+      diagnostics={s && st.view === 'diagnostics' ? sel.diagnostics(s) : null}
+      query={st.query}
+      onQuery={(q) => store.getState().setQuery(q)}
+      search={s && st.query.trim() ? sel.search(s, st.query) : null}
+      recent={st.recent}
+      onOpenSession={(id) => void store.getState().openSession(id)}
+      compare={st.compare}
+      comparison={ra && rb ? compareReplays(ra, rb) : null}
+      onToggleCompare={(id) => store.getState().toggleCompare(id)}
+      onLoadReplay={(r) =>
+        store
+          .getState()
+          .openBuilder({
+            url: r.request.url,
+            method: r.request.method,
+            body: r.request.body,
+            origin: 'replay',
+          })
+      }
+      builder={builder.render(store)}
+      caps={st.settings.caps}
+      onClear={(scope) => {
+        if (scope === 'all' && !host.confirm(strings.confirmClearAll)) return;
+        void store.getState().clear(scope);
+      }}
+      onExport={(k) => void onExport(k)}
+      onPopOut={host.popOut && st.target ? () => host.popOut?.(st.target as PanelTarget) : undefined}
+      notice={st.notice}
+      listHeight={listHeight}
+    />
+  );
+}
