@@ -33,7 +33,7 @@ function setup(sessions: Session[], target: PanelAppProps['target'], reply?: (m:
     send: async (m) => ({ ok: true, data: reply?.(m) ?? null }),
   });
   const host = {
-    copy: vi.fn(async () => {}),
+    copy: vi.fn(async (_text: string) => {}),
     download: vi.fn(),
     confirm: vi.fn(() => true),
     onRendered: vi.fn(),
