@@ -1,6 +1,7 @@
 import { parseStatus } from '../diagnose/parse-status';
 import { bodyParams, splitQuery } from '../panel/params';
 import type { Session } from '../session/schema';
+import { KEITARO_PAYOUT_ALIASES, KEITARO_SUBID_ALIASES, KEITARO_TID_ALIASES } from '../systems/keitaro';
 
 /**
  * What a replay would do to money, said before it is sent (PRODUCT capability 9), and safer
@@ -41,21 +42,12 @@ export interface SafeVariant {
   params: ParamLike[];
 }
 
-// Keitaro accepts these names for the click id, the tid and the payout [L2].
-const SUBID_NAMES = ['subid', 'sub_id', 'trackid', 'subaccount', 'aff_sub', 'clickid', 'trackingcodes'];
-const TID_NAMES = ['tid', 'transaction_id', 'txid', 'trans_id', 'receipt'];
-const PAYOUT_NAMES = [
-  'payout',
-  'revenue',
-  'profit',
-  'summ_approved',
-  'payment',
-  'amount',
-  'order_sum',
-  'order_amount',
-  'affiliatecommission',
-  'value',
-];
+// Keitaro accepts these names for the click id, the tid and the payout [L2]; matched case-insensitively here.
+const lower = (names: readonly string[]) => names.map((n) => n.toLowerCase());
+const SUBID_NAMES = lower(KEITARO_SUBID_ALIASES);
+const TID_NAMES = lower(KEITARO_TID_ALIASES);
+const PAYOUT_NAMES = lower(KEITARO_PAYOUT_ALIASES);
+
 export const TEST_SUBID = 'postback-lens-test';
 export const TEST_TRANSACTION_ID = 'postback-lens-test';
 export const ECHO = 'postback-lens-echo';
