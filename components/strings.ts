@@ -133,6 +133,30 @@ export const strings = {
   notAPostback: 'Not a Keitaro or HasOffers postback URL this builder knows.',
   builderEmpty: 'Start from a captured postback, a pasted URL, or a blank template.',
 
+  fieldLabels: {
+    trackerUrl: 'Tracker URL',
+    key: 'Postback key',
+    subid: 'subid (click id)',
+    status: 'status',
+    payout: 'payout',
+    currency: 'currency',
+    tid: 'tid',
+    return: 'return (answer text)',
+    domain: 'Network domain',
+    endpoint: 'Endpoint',
+    offerId: 'offer_id',
+    transactionId: 'transaction_id',
+    goalId: 'goal_id',
+    amount: 'amount',
+    securityToken: 'security_token',
+  } as Record<string, string>,
+  fieldHints: {
+    trackerUrl: 'From the options page when set',
+    status: 'lead (hold), sale (confirmed), rejected, rebill',
+    return: 'Keitaro answers with this text instead of “Success”',
+    endpoint: 'aff_lsr: server postback; aff_goal: a goal’s postback (a=lsr)',
+  } as Record<string, string>,
+
   // Replay
   replayTitle: 'Replay',
   sendWithCookies: 'Send my cookies',

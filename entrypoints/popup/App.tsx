@@ -41,7 +41,7 @@ export interface PanelAppProps {
   host: PanelHost;
   builder: {
     /** The builder and replay section, wired to the store (BuilderSection). */
-    render: (store: PanelStore) => ComponentChild;
+    render: (store: PanelStore, trails: Trail[]) => ComponentChild;
     /** What "Rebuild and replay" on a trail opens: the landing's subid, the chain's transaction_id, settings. */
     prefill: (trail: Trail, settings: Settings) => BuilderInput;
   };
@@ -163,16 +163,14 @@ export function PanelApp({ source, derive, target, host, builder, listHeight, st
       comparison={ra && rb ? compareReplays(ra, rb) : null}
       onToggleCompare={(id) => store.getState().toggleCompare(id)}
       onLoadReplay={(r) =>
-        store
-          .getState()
-          .openBuilder({
-            url: r.request.url,
-            method: r.request.method,
-            body: r.request.body,
-            origin: 'replay',
-          })
+        store.getState().openBuilder({
+          url: r.request.url,
+          method: r.request.method,
+          body: r.request.body,
+          origin: 'replay',
+        })
       }
-      builder={builder.render(store)}
+      builder={builder.render(store, trails)}
       caps={st.settings.caps}
       onClear={(scope) => {
         if (scope === 'all' && !host.confirm(strings.confirmClearAll)) return;

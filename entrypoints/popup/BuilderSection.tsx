@@ -13,17 +13,20 @@ import {
   safeVariants,
   sentPostbacks,
 } from '../../utils/replay/money';
+import type { Trail } from '../../utils/session/schema';
 
 export interface BuilderSectionProps {
   store: PanelStore;
   kit: BuilderKit;
+  /** The session's trails: a blank template takes the subid / transaction_id from the first one that has them. */
+  trails: Trail[];
 }
 
 /**
  * Container of the builder: URL ↔ form through the kit, replay through the store, and the money
  * confirm step in between (a replay that changes money is never sent on the first click).
  */
-export function BuilderSection({ store, kit }: BuilderSectionProps) {
+export function BuilderSection({ store, kit, trails }: BuilderSectionProps) {
   const st = useStoreState(store);
   const [confirm, setConfirm] = useState<{ warnings: MoneyWarning[]; variants: SafeVariant[] } | null>(null);
   const b = st.builder ?? { url: '', method: 'GET' as const, origin: 'paste' as const };
@@ -74,9 +77,15 @@ export function BuilderSection({ store, kit }: BuilderSectionProps) {
           .openBuilder({ url: s.url, body: s.body, method: s.body ? 'POST' : 'GET', origin: 'capture' })
       }
       onTemplate={(kind) =>
-        store
-          .getState()
-          .openBuilder({ url: kit.template(kind, st.settings), method: 'GET', origin: 'template' })
+        store.getState().openBuilder({
+          url: kit.template(
+            kind,
+            st.settings,
+            trails.find((t) => t.ids.some((i) => !i.macro)),
+          ),
+          method: 'GET',
+          origin: 'template',
+        })
       }
       withCookies={st.withCookies}
       onWithCookies={(on) => store.getState().setWithCookies(on)}

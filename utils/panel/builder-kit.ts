@@ -25,6 +25,7 @@ export interface BuilderKit {
   setOthers(url: string, others: { name: string; value: string }[]): string;
   /** The URL with exactly these params (a safe variant), keeping the base and the hash. */
   withParams(url: string, params: { name: string; value: string }[]): string;
-  template(kind: TemplateKind, settings: Settings): string;
+  /** A blank template, filled from settings and, when given, the trail's subid / transaction_id. */
+  template(kind: TemplateKind, settings: Settings, trail?: Trail): string;
   prefill(trail: Trail, settings: Settings): BuilderInput;
 }
