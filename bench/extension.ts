@@ -47,7 +47,9 @@ interface TraceEvent {
 async function contentScriptMs(context: BrowserContext, page: Page, url: string, extensionId: string): Promise<number> {
   const cdp = await context.newCDPSession(page);
   const events: TraceEvent[] = [];
-  cdp.on('Tracing.dataCollected', (e: { value: TraceEvent[] }) => events.push(...e.value));
+  cdp.on('Tracing.dataCollected', (e) => {
+    events.push(...(e.value as unknown as TraceEvent[]));
+  });
   await cdp.send('Tracing.start', { categories: 'devtools.timeline', transferMode: 'ReportEvents' });
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForTimeout(1800); // the script's delayed re-scan runs 1.5 s after load

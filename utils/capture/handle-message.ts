@@ -26,15 +26,15 @@ export interface MessageDeps {
 
 export function createMessageHandler(deps: MessageDeps) {
   const now = deps.now ?? Date.now;
-  return async (raw: unknown, sender: Sender): Promise<Reply | undefined> => {
-    if (sender.id !== deps.browser.runtime.id) return undefined;
+  /** null (decided synchronously) for anything not ours; otherwise the reply, which never rejects. */
+  return (raw: unknown, sender: Sender): Promise<Reply> | null => {
+    if (sender.id !== deps.browser.runtime.id) return null;
     const message = parseMessage(raw);
-    if (!message) return undefined;
-    try {
-      return { ok: true, data: await handle(message, sender, deps, now) };
-    } catch (e) {
-      return { ok: false, error: e instanceof Error ? e.message : String(e) };
-    }
+    if (!message) return null;
+    return handle(message, sender, deps, now).then(
+      (data): Reply => ({ ok: true, data }),
+      (e): Reply => ({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+    );
   };
 }
 
@@ -62,7 +62,7 @@ async function handle(message: Message, sender: Sender, deps: MessageDeps, now: 
       if (!id) throw new Error('No session for that tab yet');
       const session = parseSession(await storage.getItem(sessionKey(id)));
       if (!session) throw new Error(`Session ${id} is missing or unreadable`);
-      return exportSession(session, now(), { name: 'Postback Lens', version: deps.browser.runtime.getManifest().version });
+      return exportSession(session, now(), { name: 'Postback Lens', version: manifestVersion(deps.browser) });
     }
     case 'replay': {
       const replay = await performReplay(message, deps.fetch ?? fetch, now);
@@ -112,4 +112,12 @@ async function cookieObservations(browser: Browser, pageUrl: string, ids: string
     });
   }
   return found;
+}
+
+function manifestVersion(browser: Browser): string {
+  try {
+    return browser.runtime.getManifest().version;
+  } catch {
+    return '0.0.0'; // test doubles have no manifest
+  }
 }

@@ -56,10 +56,9 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
 
   const handle = createMessageHandler({ browser, storage, writer });
   browser.runtime.onMessage.addListener((raw: unknown, sender: Parameters<typeof handle>[1], sendResponse: (r: unknown) => void) => {
-    handle(raw, sender).then(
-      (reply) => sendResponse(reply),
-      (e) => sendResponse({ ok: false, error: String(e) }),
-    );
+    const reply = handle(raw, sender);
+    if (!reply) return false; // not ours: leave it to whoever it was meant for
+    reply.then(sendResponse, (e) => sendResponse({ ok: false, error: String(e) }));
     // Keep the channel open for the async reply (the fake browser and some polyfill paths ignore returned promises).
     return true;
   });

@@ -10,7 +10,8 @@ const SECRET_PARAMS = ['security_token', 'api_key', 'apikey', 'NetworkToken', 'A
 const SECRET_PARAM_RE = new RegExp(`([?&;](?:${SECRET_PARAMS.join('|')})=)[^&#\\s"]*`, 'gi');
 const KEITARO_KEY_RE = /(\/\/[^/\s"]+\/)([^/?#\s"]+)(\/postback\b)/g;
 const COOKIE_RE = /^((?:PHPSESSID|JSESSIONID|ASP\.NET_SessionId|connect\.sid|laravel_session|ci_session|sessionid|session|sid)=)[^;]*/i;
-const SECRET_KEYS = new Set(SECRET_PARAMS.map((k) => k.toLowerCase()));
+// `key` is the field the recogniser gives the Keitaro postback key.
+const SECRET_KEYS = new Set([...SECRET_PARAMS, 'key'].map((k) => k.toLowerCase()));
 
 export function redactText(s: string): string {
   if (s.length === 0) return s;
