@@ -123,7 +123,7 @@ function pathScore(shape: UrlShape): number {
   }
 }
 
-function compileShape(shape: UrlShape): CompiledShape {
+function compileShape(shape: UrlShape, def: SystemDefinition): CompiledShape {
   const required = shape.required ?? [];
   const anyOf = shape.anyOf ?? [];
   const values = (shape.values ?? []).map(compileCondition);
@@ -135,7 +135,10 @@ function compileShape(shape: UrlShape): CompiledShape {
     forbidden: shape.forbidden ?? [],
     values,
     methods: shape.methods ? new Set(shape.methods.map((m) => m.toUpperCase())) : null,
-    clickId: shape.clickId ?? [],
+    // Without a list, the system's click-id params for this kind, in declaration order.
+    clickId:
+      shape.clickId ??
+      def.clickIds.filter((c) => c.kinds === undefined || c.kinds.includes(shape.kind)).map((c) => c.param),
     score:
       pathScore(shape) + required.length + (anyOf.length > 0 ? 1 : 0) + values.length + (shape.priority ?? 0),
   };
@@ -173,7 +176,7 @@ function compileSystem(def: SystemDefinition): CompiledSystem {
   const byKind = new Map<Kind, Map<string, ParamInfo>>();
   return {
     def,
-    shapes: def.shapes.map(compileShape),
+    shapes: def.shapes.map((shape) => compileShape(shape, def)),
     paramsFor: (kind) => {
       let params = byKind.get(kind);
       if (params === undefined) {

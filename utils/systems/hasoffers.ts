@@ -88,6 +88,7 @@ export const hasoffers = defineSystem({
       kind: 'impression',
       label: 'impression pixel aff_i',
       path: { type: 'lastSegment', segment: 'aff_i' },
+      clickId: [],
       notes: [
         {
           code: 'impression-not-conversion',
