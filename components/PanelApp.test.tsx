@@ -84,8 +84,10 @@ describe('PanelApp (container)', () => {
       healthyTrails[0],
       expect.objectContaining({ caps: expect.any(Object) }),
     );
-    expect(container.querySelector('.builder-slot')?.textContent).toBe(
-      'https://tracker.example/e89bcbe/postback?subid=x',
+    await waitFor(() =>
+      expect(container.querySelector('.builder-slot')?.textContent).toBe(
+        'https://tracker.example/e89bcbe/postback?subid=x',
+      ),
     );
   });
 
@@ -106,6 +108,7 @@ describe('PanelApp (container)', () => {
       version: 1,
     });
     fireEvent.click(screen.getByRole('button', { name: strings.exportHar }));
+    await waitFor(() => expect(host.download).toHaveBeenCalledTimes(2));
     expect(JSON.parse(host.download.mock.calls[1]?.[1] as string).log.version).toBe('1.2');
     fireEvent.click(screen.getByRole('button', { name: strings.exportReport }));
     await waitFor(() => expect(host.copy).toHaveBeenCalled());

@@ -2,9 +2,6 @@ import type { ComponentChild } from 'preact';
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { type ExportKind, Panel } from '../../components/Panel';
 import { strings } from '../../components/strings';
-import { toCurl } from '../../utils/export/curl';
-import { toHar } from '../../utils/export/har';
-import { toReport } from '../../utils/export/report';
 import type { PanelSource } from '../../utils/panel/source';
 import {
   type BuilderInput,
@@ -43,7 +40,7 @@ export interface PanelAppProps {
     /** The builder and replay section, wired to the store (BuilderSection). */
     render: (store: PanelStore, trails: Trail[]) => ComponentChild;
     /** What "Rebuild and replay" on a trail opens: the landing's subid, the chain's transaction_id, settings. */
-    prefill: (trail: Trail, settings: Settings) => BuilderInput;
+    prefill: (trail: Trail, settings: Settings) => BuilderInput | Promise<BuilderInput>;
   };
   listHeight?: number;
   store?: PanelStore;
@@ -98,8 +95,11 @@ export function PanelApp({ source, derive, target, host, builder, listHeight, st
       const data = await store.getState().exportJson();
       if (data) host.download(`${name}.json`, JSON.stringify(data, null, 2), 'application/json');
     } else if (kind === 'har') {
+      // Exports load on first use: they are not needed to open the panel.
+      const { toHar } = await import('../../utils/export/har');
       host.download(`${name}.har`, JSON.stringify(toHar(s), null, 2), 'application/json');
     } else {
+      const { toReport } = await import('../../utils/export/report');
       const text = toReport(s, {
         trails,
         diagnostics: sel.diagnostics(s),
@@ -117,6 +117,7 @@ export function PanelApp({ source, derive, target, host, builder, listHeight, st
 
   const onCopyCurl = async (r: CapturedRequest, hop: number) => {
     const url = r.hops[hop]?.url ?? r.hops[0]?.url ?? '';
+    const { toCurl } = await import('../../utils/export/curl');
     await host.copy(
       toCurl({
         url,
@@ -142,7 +143,7 @@ export function PanelApp({ source, derive, target, host, builder, listHeight, st
       view={st.view}
       onView={(v) => store.getState().setView(v)}
       trails={trails}
-      onRebuild={(t) => store.getState().openBuilder(builder.prefill(t, st.settings))}
+      onRebuild={async (t) => store.getState().openBuilder(await builder.prefill(t, st.settings))}
       groups={s ? sel.groups(s) : []}
       selected={st.selected}
       onSelect={(id, hop) => store.getState().select(id, hop)}
