@@ -259,6 +259,20 @@ describe('page data is text, never HTML', () => {
   });
 });
 
+describe('keyboard', () => {
+  it('arrow keys move between tabs; only the active tab is in the tab order', () => {
+    const onView = vi.fn();
+    render(<Panel {...props(healthySession, healthyTrails, { onView })} />);
+    const trail = screen.getByRole('tab', { name: strings.tabs.trail });
+    expect(trail.tabIndex).toBe(0);
+    expect(screen.getByRole('tab', { name: /Requests/ }).tabIndex).toBe(-1);
+    fireEvent.keyDown(trail, { key: 'ArrowRight' });
+    expect(onView).toHaveBeenCalledWith('requests');
+    fireEvent.keyDown(trail, { key: 'ArrowLeft' });
+    expect(onView).toHaveBeenLastCalledWith('recent');
+  });
+});
+
 describe('header', () => {
   it('export, clear and pop out are real buttons', () => {
     const onExport = vi.fn();

@@ -138,7 +138,20 @@ export function Panel(p: PanelProps) {
       {p.search && p.query.trim() ? (
         <SearchResults result={p.search} onShowRequest={(id, hop) => p.onSelect(id, hop ?? null)} />
       ) : null}
-      <div class="tabs" role="tablist" aria-label={strings.appName}>
+      <div
+        class="tabs"
+        role="tablist"
+        aria-label={strings.appName}
+        onKeyDown={(e) => {
+          // Arrow keys move between tabs, as the WAI-ARIA tabs pattern expects.
+          const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+          if (!step) return;
+          const next = VIEWS[(VIEWS.indexOf(p.view) + step + VIEWS.length) % VIEWS.length] as PanelView;
+          e.preventDefault();
+          p.onView(next);
+          (e.currentTarget as HTMLElement).querySelector<HTMLElement>(`#tab-${next}`)?.focus();
+        }}
+      >
         {VIEWS.map((v) => (
           <button
             key={v}
@@ -146,6 +159,7 @@ export function Panel(p: PanelProps) {
             role="tab"
             id={`tab-${v}`}
             aria-selected={p.view === v}
+            tabIndex={p.view === v ? 0 : -1}
             aria-controls="view"
             class={p.view === v ? 'active' : undefined}
             onClick={() => p.onView(v)}
