@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionExport } from '../../utils/export/json';
 import type { CapturedRequest, Trail } from '../../utils/session/schema';
-import { exportTab, type Harness, launch, tabIdOf, testLink, waitFor } from './harness';
+import { exportTab, type Harness, launch, stopServiceWorker, tabIdOf, testLink, waitFor } from './harness';
 
 /** Offers of the lab's network, each pointing at one tracker campaign (lab/config.mjs). */
 const OFFER = { php: 1, phpBroken: 2, pixel: 3, iframe: 4, fetch: 5, beacon: 6, form: 7, macro: 11 } as const;
@@ -14,6 +14,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
+
+declare const chrome: { action: { getBadgeText(d: { tabId: number }): Promise<string> } };
 
 function subidOf(page: Page): string {
   const subid = new URL(page.url()).searchParams.get('subid');
@@ -188,11 +190,7 @@ describe('capture against the demo lab', () => {
     await waitFor('the landing to be recorded', async () => (await exportTab(h, tabId)).session.requests.length > 0);
     const before = await exportTab(h, tabId);
 
-    const cdp = await h.context.newCDPSession(page);
-    await cdp.send('ServiceWorker.enable');
-    const stopped = h.worker ? new Promise((r) => h.worker.once('close', r)) : Promise.resolve();
-    await cdp.send('ServiceWorker.stopAllWorkers');
-    await Promise.race([stopped, new Promise((_, reject) => setTimeout(() => reject(new Error('worker did not stop')), 10_000))]);
+    await stopServiceWorker(h);
 
     // The next tracker request wakes the worker; what was stored before is still there.
     await page.click('#signup');
@@ -205,7 +203,9 @@ describe('capture against the demo lab', () => {
     });
     for (const r of before.session.requests) expect(after.session.requests.map((x) => x.id)).toContain(r.id);
     expect(after.session.id).toBe(before.session.id);
-    h.worker = h.context.serviceWorkers()[0] ?? (await h.context.waitForEvent('serviceworker'));
+    // The woken worker rebuilt the tab's badge from storage.
+    const badge = await h.ext.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
+    expect(['ID', 'PB', '!']).toContain(badge);
     await page.close();
   });
 

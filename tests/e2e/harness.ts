@@ -150,3 +150,26 @@ declare const chrome: {
   runtime: { sendMessage(m: unknown): Promise<{ ok: boolean; data?: unknown; error?: string }> };
   tabs: { query(q: object): Promise<Array<{ id?: number; url?: string }>> };
 };
+
+/** Stop the extension's service worker as Chrome does when idle (DevTools protocol), and wait until it is stopped. */
+export async function stopServiceWorker(h: Harness): Promise<void> {
+  // A DevTools session on an extension page sees the extension's worker (same origin).
+  const cdp = await h.context.newCDPSession(h.ext);
+  const status = new Map<string, string>();
+  let stopped: () => void = () => {};
+  const done = new Promise<void>((r) => {
+    stopped = r;
+  });
+  cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
+    for (const v of e.versions) {
+      if (!v.scriptURL.startsWith(`chrome-extension://${h.extensionId}/`)) continue;
+      status.set(v.versionId, v.runningStatus);
+      if (v.runningStatus === 'stopped') stopped();
+    }
+  });
+  await cdp.send('ServiceWorker.enable');
+  await waitFor('the worker version', async () => status.size > 0);
+  for (const [versionId, s] of status) if (s !== 'stopped') await cdp.send('ServiceWorker.stopWorker', { versionId });
+  await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('the worker did not stop')), 10_000))]);
+  await cdp.detach();
+}
