@@ -1,3 +1,28 @@
-import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { createExtensionSource } from '../../utils/panel/extension-source';
+import { type PanelTarget, parseTarget, targetQuery } from '../../utils/panel/target';
+import { mountPanel } from './mount';
+import '../../components/panel.css';
 
-render(<main>Postback Lens</main>, document.getElementById('app') as HTMLElement);
+// From the toolbar there is no query: show the active tab. Popped out, the URL names the tab or session.
+async function start() {
+  const given = parseTarget(location.search);
+  document.body.classList.add(given ? 'full' : 'popup');
+  const [tab] = given ? [] : await browser.tabs.query({ active: true, currentWindow: true });
+  const target: PanelTarget | null = given ?? (tab?.id === undefined ? null : { tabId: tab.id });
+  mountPanel(document.getElementById('app') as HTMLElement, {
+    source: createExtensionSource(),
+    target,
+    listHeight: given ? Math.max(300, window.innerHeight - 260) : 300,
+    host: {
+      popOut: given
+        ? undefined
+        : (t) => {
+            void browser.tabs.create({ url: browser.runtime.getURL(`/popup.html${targetQuery(t)}`) });
+            window.close();
+          },
+    },
+  });
+}
+
+void start();
