@@ -123,3 +123,16 @@ describe('trails', () => {
     expect(text).toContain(SUBID);
   });
 });
+
+describe('trails: a landing that sends the postback itself', () => {
+  it('does not ask for storage when the postback left from the landing page', () => {
+    const landing = `${LP}/pixel.html?subid=${SUBID}`;
+    const s = session([
+      ...clickChain(landing),
+      { type: 'navigation', tabId: tab, at: t(), frameId: 0, url: landing, transition: 'link' },
+      { type: 'request-start', tabId: tab, at: t(), id: 'pb', frameId: 0, resourceType: 'image', method: 'GET', url: `${TRK}/e89bcbe/postback?subid=${SUBID}&status=lead` },
+    ]);
+    expect(stages(s).stored?.state).toBe('pending');
+    expect(diagnoseSession(s).map((d) => d.code)).not.toContain('stored-nowhere');
+  });
+});

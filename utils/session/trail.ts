@@ -182,6 +182,12 @@ function buildTrail(
     });
   }
 
+  /** A postback with this id sent from the page the id arrived on: nothing had to be stored. */
+  const landingPages = new Set(arrivals.map((r) => r.pageId).filter((id) => id !== null));
+  function sentFromLandingPage() {
+    return session.requests.some((r) => conversionOf(r) && hasId(r) && r.pageId !== null && landingPages.has(r.pageId));
+  }
+
   // stored
   const obs = session.observations.filter((o) => values.has(o.value));
   const stored = obs.filter((o) => STORED_PLACES.has(o.place));
@@ -195,6 +201,12 @@ function buildTrail(
         ? `A server session cookie (${stored[0]?.name}) was set when the id arrived: the id is likely kept in the server session.`
         : `Stored in ${[...new Set(stored.map((o) => `${o.place} ${o.name}`))].join(', ')}.`,
       observations: stored,
+    });
+  } else if (arrivals.length > 0 && !allMacro && sentFromLandingPage()) {
+    storedStage = stage({
+      stage: 'stored',
+      state: 'pending',
+      summary: 'Not stored, but the postback left from the landing page itself, so it did not need to be.',
     });
   } else if (arrivals.length > 0 && !allMacro) {
     storedStage = stage({
