@@ -26,11 +26,24 @@ interface CompiledCondition {
   negate: boolean;
 }
 
+export const PATH_ANY = 0;
+export const PATH_EXACT = 1;
+export const PATH_SEGMENT = 2;
+export const PATH_REGEX = 3;
+
 export interface CompiledShape {
   shape: UrlShape;
+  /** PATH_ANY / PATH_EXACT / PATH_SEGMENT / PATH_REGEX. */
+  pathType: number;
+  /** Exact path (trimmed) or last segment to compare with; lower-cased when `ignoreCase`. */
+  pathKey: string;
+  ignoreCase: boolean;
+  /** Literal a regex path must contain (checked before running the regex). */
+  marker: string | undefined;
   matchPath: (path: string) => Captures | null;
   required: readonly string[];
   anyOf: readonly string[];
+  anyOfSet: ReadonlySet<string>;
   forbidden: readonly string[];
   values: readonly CompiledCondition[];
   methods: ReadonlySet<string> | null;
@@ -42,6 +55,8 @@ export interface CompiledShape {
 export interface CompiledSystem {
   def: SystemDefinition;
   shapes: CompiledShape[];
+  /** `bestScoreFrom[i]`: the highest score among shapes i… (a system that cannot win is skipped). */
+  bestScoreFrom: number[];
   /** The system's param table for one kind (aliases and roles can be limited to kinds). */
   paramsFor: (kind: Kind) => Map<string, ParamInfo>;
 }
@@ -57,7 +72,7 @@ export interface CompiledRegistry {
   anywhereFilter: (url: string) => boolean;
 }
 
-const NO_CAPTURES: Captures = Object.freeze(Object.create(null));
+export const NO_CAPTURES: Captures = Object.freeze(Object.create(null));
 
 function compilePath(shape: UrlShape): (path: string) => Captures | null {
   const p = shape.path;
@@ -65,12 +80,8 @@ function compilePath(shape: UrlShape): (path: string) => Captures | null {
     case 'any':
       return () => NO_CAPTURES;
     case 'exact': {
-      const target = p.ignoreCase ? p.path.toLowerCase() : p.path;
-      const slashed = target.endsWith('/') ? target : `${target}/`;
-      return (path) => {
-        const v = p.ignoreCase ? path.toLowerCase() : path;
-        return v === target || v === slashed ? NO_CAPTURES : null;
-      };
+      const target = trimPath(p.ignoreCase ? p.path.toLowerCase() : p.path);
+      return (path) => (trimPath(p.ignoreCase ? path.toLowerCase() : path) === target ? NO_CAPTURES : null);
     }
     case 'lastSegment': {
       const seg = p.ignoreCase ? p.segment.toLowerCase() : p.segment;
@@ -127,11 +138,31 @@ function compileShape(shape: UrlShape, def: SystemDefinition): CompiledShape {
   const required = shape.required ?? [];
   const anyOf = shape.anyOf ?? [];
   const values = (shape.values ?? []).map(compileCondition);
+  const p = shape.path;
   return {
     shape,
+    pathType:
+      p.type === 'any'
+        ? PATH_ANY
+        : p.type === 'exact'
+          ? PATH_EXACT
+          : p.type === 'lastSegment'
+            ? PATH_SEGMENT
+            : PATH_REGEX,
+    pathKey:
+      p.type === 'exact'
+        ? trimPath(p.ignoreCase ? p.path.toLowerCase() : p.path)
+        : p.type === 'lastSegment'
+          ? p.ignoreCase
+            ? p.segment.toLowerCase()
+            : p.segment
+          : '',
+    ignoreCase: p.type !== 'any' && p.ignoreCase === true,
+    marker: p.type === 'regex' && p.ignoreCase !== true ? p.marker : undefined,
     matchPath: compilePath(shape),
     required,
     anyOf,
+    anyOfSet: new Set(anyOf),
     forbidden: shape.forbidden ?? [],
     values,
     methods: shape.methods ? new Set(shape.methods.map((m) => m.toUpperCase())) : null,
@@ -174,9 +205,12 @@ function buildParams(def: SystemDefinition, kind: Kind): Map<string, ParamInfo> 
 
 function compileSystem(def: SystemDefinition): CompiledSystem {
   const byKind = new Map<Kind, Map<string, ParamInfo>>();
+  const shapes = def.shapes.map((shape) => compileShape(shape, def));
+  const bestScoreFrom = shapes.map((_, i) => Math.max(...shapes.slice(i).map((c) => c.score)));
   return {
     def,
-    shapes: def.shapes.map((shape) => compileShape(shape, def)),
+    shapes,
+    bestScoreFrom,
     paramsFor: (kind) => {
       let params = byKind.get(kind);
       if (params === undefined) {
@@ -186,6 +220,11 @@ function compileSystem(def: SystemDefinition): CompiledSystem {
       return params;
     },
   };
+}
+
+/** A path without one trailing slash (the root stays `/`). */
+export function trimPath(path: string): string {
+  return path.length > 1 && path.charCodeAt(path.length - 1) === 47 ? path.slice(0, -1) : path;
 }
 
 const systemCache = new WeakMap<SystemDefinition, CompiledSystem>();

@@ -46,9 +46,33 @@ const HASH = /^#[A-Za-z_]\w*#$/;
  * otherwise null. Pass `raw` (the value as written in the URL) to tell `%7Bsubid%7D` apart
  * from `{subid}`: both decode to the same text.
  */
+function hasSpecial(value: string): boolean {
+  if (value.length > 128) return SPECIAL.test(value);
+  // Runs for every param of every recognised URL: a char loop is cheaper than a regex call.
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    // { } [ ] # % $
+    if (c === 123 || c === 125 || c === 91 || c === 93 || c === 35 || c === 37 || c === 36) return true;
+  }
+  return false;
+}
+
 export function detectMacro(value: string, raw?: string): MacroStyle | null {
   if (value === '') return null;
-  if (!SPECIAL.test(value)) {
+  return detectMacroScanned(value, raw, hasSpecial(value));
+}
+
+/**
+ * `detectMacro` for a caller that already knows whether the value has any of `{}[]#%$`
+ * (the recogniser scans each value once for decoding and for this).
+ */
+export function detectMacroScanned(
+  value: string,
+  raw: string | undefined,
+  special: boolean,
+): MacroStyle | null {
+  if (value === '') return null;
+  if (!special) {
     const c = value.charCodeAt(0);
     return c >= 65 && c <= 90 && FILLER.has(value) ? 'filler' : null;
   }

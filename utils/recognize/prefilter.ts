@@ -126,24 +126,26 @@ export type Prefilter = (url: string) => boolean;
 export function createPrefilter(markers: Markers): Prefilter {
   if (markers.unbounded) return () => true;
   const paths = minimalPaths(markers.paths);
-  const exact = paths.filter((p) => !p.ignoreCase).map((p) => p.text);
-  const loose = paths.filter((p) => p.ignoreCase).map((p) => caseless(p.text));
-  const pathAlts = [...(exact.length > 0 ? [literalAlternation(exact)] : []), ...loose];
-  const pathRe = pathAlts.length > 0 ? new RegExp(pathAlts.join('|')) : null;
+  // Markers nearly always start with "/": factor it out, so the engine tests one character
+  // before trying any word (`\/(?:postback|aff_…)` rather than `\/postback|\/aff_…`).
+  const slash = paths.length > 0 && paths.every((p) => p.text.startsWith('/') && p.text.length > 1);
+  const body = (p: { text: string }) => (slash ? p.text.slice(1) : p.text);
+  const exact = paths.filter((p) => !p.ignoreCase).map(body);
+  const loose = paths.filter((p) => p.ignoreCase).map((p) => caseless(body(p)));
+  const alts = [...(exact.length > 0 ? [literalAlternation(exact)] : []), ...loose];
+  const pathRe = alts.length > 0 ? new RegExp(slash ? `\\/(?:${alts.join('|')})` : alts.join('|')) : null;
   const params = [...new Set(markers.params)];
-  // `g` so that lastIndex can start the scan at the `?`.
-  const paramRe =
-    params.length > 0 ? new RegExp(`[?&](?:${literalAlternation(params)})(?=[=&#]|$)`, 'g') : null;
+  const paramRe = params.length > 0 ? new RegExp(`[?&](?:${literalAlternation(params)})(?=[=&#]|$)`) : null;
   return (url: string): boolean => {
     const q = url.indexOf('?');
     if (pathRe !== null) {
-      const h = q === -1 ? url.indexOf('#') : -1;
-      const end = q !== -1 ? q : h !== -1 ? h : url.length;
-      if (pathRe.test(end === url.length ? url : url.slice(0, end))) return true;
+      // Only the path can hold a path marker: skip `scheme://host`, stop at the query (a
+      // marker in the hash only lets a URL through, which is allowed).
+      const start = url.indexOf('/', url.indexOf(':') + 3);
+      const end = q === -1 ? url.length : q;
+      if (start !== -1 && start < end && pathRe.test(url.slice(start, end))) return true;
     }
-    if (paramRe === null || q === -1) return false;
-    paramRe.lastIndex = q;
-    return paramRe.test(url);
+    return paramRe !== null && q !== -1 && paramRe.test(url.slice(q));
   };
 }
 

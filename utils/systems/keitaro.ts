@@ -181,6 +181,10 @@ export const keitaro = defineSystem({
     { param: '_subid', role: 'click', anywhere },
     { param: 'sub_id', role: 'click', anywhere },
     { param: '_token', role: 'token', anywhere },
+    // The traffic source's click id on a campaign link, returned to the source through
+    // {external_id} [K10][K13]; `externalId` is the spelling of BeMob's token [BM2].
+    { param: 'external_id', role: 'external', anywhere },
+    { param: 'externalId', role: 'external', anywhere },
     { param: 'subId', role: 'click', anywhere },
     { param: 'SubID', role: 'click', anywhere },
     // Inside a Keitaro postback these carry Keitaro's subid [L2]; elsewhere they are

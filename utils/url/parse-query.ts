@@ -15,11 +15,14 @@ export interface QueryParam {
 }
 
 /**
- * Parses `a=1&b=2` in one linear pass. Empty pairs (`&&`) are skipped here; the postback
- * model in utils/build keeps them for byte-exact rebuilding.
+ * Calls `pair` for every non-empty `name=value` pair of a query string, in order, with the
+ * raw (still encoded) name and value and the whole pair. One linear pass: `=` is looked for
+ * only inside the pair, so a 100,000-param string without `=` stays linear.
  */
-export function parseQuery(query: string, from: 'query' | 'body' = 'query'): QueryParam[] {
-  const out: QueryParam[] = [];
+export function forEachPair(
+  query: string,
+  pair: (rawName: string, rawValue: string, raw: string) => void,
+): void {
   const n = query.length;
   let i = 0;
   while (i <= n) {
@@ -28,12 +31,22 @@ export function parseQuery(query: string, from: 'query' | 'body' = 'query'): Que
     if (amp > i) {
       const raw = query.slice(i, amp);
       const eq = raw.indexOf('=');
-      const rawName = eq === -1 ? raw : raw.slice(0, eq);
-      const rawValue = eq === -1 ? '' : raw.slice(eq + 1);
-      out.push({ name: decodeComponent(rawName), rawName, value: decodeComponent(rawValue), raw, from });
+      if (eq === -1) pair(raw, '', raw);
+      else pair(raw.slice(0, eq), raw.slice(eq + 1), raw);
     }
     i = amp + 1;
   }
+}
+
+/**
+ * Parses `a=1&b=2`. Empty pairs (`&&`) are skipped here; the postback model in utils/build
+ * keeps them for byte-exact rebuilding.
+ */
+export function parseQuery(query: string, from: 'query' | 'body' = 'query'): QueryParam[] {
+  const out: QueryParam[] = [];
+  forEachPair(query, (rawName, rawValue, raw) => {
+    out.push({ name: decodeComponent(rawName), rawName, value: decodeComponent(rawValue), raw, from });
+  });
   return out;
 }
 

@@ -20,13 +20,23 @@ export interface UrlParts {
   hash: string | null;
 }
 
-const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+function isSchemeChar(c: number, first: boolean): boolean {
+  const alpha = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  if (first) return alpha;
+  return alpha || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
+}
 
 /** Returns null for anything that is not `scheme://host…` (relative URLs, `mailto:`, junk). */
 export function splitUrl(url: string): UrlParts | null {
-  const m = SCHEME.exec(url);
-  if (m === null) return null;
-  const start = m[0].length;
+  const colon = url.indexOf('://');
+  if (colon < 1) return null;
+  let upper = false;
+  for (let i = 0; i < colon; i++) {
+    const c = url.charCodeAt(i);
+    if (!isSchemeChar(c, i === 0)) return null;
+    if (c >= 65 && c <= 90) upper = true;
+  }
+  const start = colon + 3;
   const hashAt = url.indexOf('#', start);
   const end = hashAt === -1 ? url.length : hashAt;
   let queryAt = url.indexOf('?', start);
@@ -34,12 +44,12 @@ export function splitUrl(url: string): UrlParts | null {
   const pathEnd = queryAt === -1 ? end : queryAt;
   let slashAt = url.indexOf('/', start);
   if (slashAt === -1 || slashAt > pathEnd) slashAt = pathEnd;
-  let host = url.slice(start, slashAt);
-  const at = host.lastIndexOf('@');
-  if (at !== -1) host = host.slice(at + 1);
+  const at = url.lastIndexOf('@', slashAt - 1);
+  const host = at >= start ? url.slice(at + 1, slashAt) : url.slice(start, slashAt);
   if (host === '') return null;
+  const scheme = url.slice(0, colon);
   return {
-    scheme: m[0].slice(0, -3).toLowerCase(),
+    scheme: upper ? scheme.toLowerCase() : scheme,
     host,
     path: slashAt === pathEnd ? '/' : url.slice(slashAt, pathEnd),
     query: queryAt === -1 ? null : url.slice(queryAt + 1, end),
