@@ -151,7 +151,7 @@ export function Builder(p: BuilderProps) {
                     {f.error}
                   </span>
                 ) : f.hint ? (
-                  <span class="muted error">{f.hint}</span>
+                  <span class="hint">{f.hint}</span>
                 ) : null}
               </div>
             );

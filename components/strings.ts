@@ -151,7 +151,6 @@ export const strings = {
     securityToken: 'security_token',
   } as Record<string, string>,
   fieldHints: {
-    trackerUrl: 'From the options page when set',
     status: 'lead (hold), sale (confirmed), rejected, rebill',
     return: 'Keitaro answers with this text instead of “Success”',
     endpoint: 'aff_lsr: server postback; aff_goal: a goal’s postback (a=lsr)',

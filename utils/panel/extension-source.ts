@@ -22,7 +22,14 @@ const SESSION_THROTTLE_MS = 250;
 export function createExtensionSource(): PanelSource {
   return {
     loadIndex,
-    loadSession,
+    async loadSession(id) {
+      // Marks for the open-to-rendered benchmark: how much of it is storage, how much Zod.
+      const raw = await storage.getItem(sessionKey(id));
+      performance.mark('panel-storage-read');
+      const session = parseSession(raw);
+      performance.mark('panel-session-parsed');
+      return session;
+    },
     loadSettings,
     watchIndex: (cb) => indexItem.watch((v) => cb(parseIndex(v))),
     watchSettings: (cb) => settingsItem.watch((v) => cb(readSettings(v))),
