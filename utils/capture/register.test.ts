@@ -34,7 +34,7 @@ async function ask(message: unknown, sender: object = { id: fakeBrowser.runtime.
     reply = r;
   });
   const kept = await fakeBrowser.runtime.onMessage.trigger(message, sender, reply);
-  return kept.some((k) => k === true) ? answered : 'no answer';
+  return (kept as unknown[]).some((k) => k === true) ? answered : 'no answer';
 }
 
 async function sessionOfTab(tabId: number) {

@@ -146,8 +146,8 @@ function buildTrail(
 ): (Trail & { at: number }) | null {
   const ids = [...values].map((v) => refs.get(v)).filter((x): x is IdRef => !!x);
   const hasId = (r: CapturedRequest) => (idsByRequest.get(r.id) ?? []).some((id) => values.has(id.value));
-  const allMacro = ids.every((i) => i.macro);
-  const primary = ids.find((i) => i.role === 'click') ?? ids[0];
+  const macro = ids.find((i) => i.macro);
+  const primary = ids.find((i) => i.role === 'click' && !i.macro) ?? ids.find((i) => !i.macro) ?? ids[0];
   if (!primary) return null;
 
   // arrived
@@ -157,18 +157,19 @@ function buildTrail(
   let arrived: TrailStage;
   if (arrivals.length === 0) {
     arrived = stage({ stage: 'arrived', state: 'missing', summary: `${primary.param}=${primary.value} was not seen arriving on a page of this tab.` });
-  } else if (allMacro) {
+  } else if (macro) {
+    // A placeholder that arrived with real ids (e.g. the network's transaction id) is still this click's story.
     arrived = stage({
       stage: 'arrived',
       state: 'problem',
-      summary: `The landing received the unreplaced macro ${primary.param}=${primary.value}, not a click id.`,
+      summary: `The landing received the unreplaced macro ${macro.param}=${macro.value}, not a click id.`,
       requestIds: arrivals.map((r) => r.id),
       diagnostics: [
         diag(
           'unreplaced-macro',
           'error',
-          `The click id is the literal placeholder "${primary.value}": the tracker or network did not replace it.`,
-          `${primary.param}=${primary.value} in ${lastUrl(arrivals[0])}`,
+          `The click id is the literal placeholder "${macro.value}": the tracker or network did not replace it.`,
+          `${macro.param}=${macro.value} in ${lastUrl(arrivals[0])}`,
           'Check the macro name and syntax in the campaign/offer URL (Keitaro: {subid}; HasOffers: {transaction_id}, {aff_sub}).',
         ),
       ],
@@ -202,13 +203,13 @@ function buildTrail(
         : `Stored in ${[...new Set(stored.map((o) => `${o.place} ${o.name}`))].join(', ')}.`,
       observations: stored,
     });
-  } else if (arrivals.length > 0 && !allMacro && sentFromLandingPage()) {
+  } else if (arrivals.length > 0 && !macro && sentFromLandingPage()) {
     storedStage = stage({
       stage: 'stored',
       state: 'pending',
       summary: 'Not stored, but the postback left from the landing page itself, so it did not need to be.',
     });
-  } else if (arrivals.length > 0 && !allMacro) {
+  } else if (arrivals.length > 0 && !macro) {
     storedStage = stage({
       stage: 'stored',
       state: 'missing',
