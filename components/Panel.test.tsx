@@ -278,7 +278,12 @@ describe('header', () => {
     const onExport = vi.fn();
     const onClear = vi.fn();
     const onPopOut = vi.fn();
-    render(<Panel {...props(healthySession, healthyTrails, { onExport, onClear, onPopOut })} />);
+    const onOpenSettings = vi.fn();
+    render(
+      <Panel {...props(healthySession, healthyTrails, { onExport, onClear, onPopOut, onOpenSettings })} />,
+    );
+    fireEvent.click(screen.getByRole('button', { name: strings.settings }));
+    expect(onOpenSettings).toHaveBeenCalled();
     fireEvent.click(screen.getByRole('button', { name: strings.exportHar }));
     fireEvent.click(screen.getByRole('button', { name: strings.clearThis }));
     fireEvent.click(screen.getByRole('button', { name: strings.popOut }));

@@ -49,6 +49,7 @@ export interface PanelProps {
   onExport: (kind: ExportKind) => void;
   /** Absent when the panel already is a full tab. */
   onPopOut?: () => void;
+  onOpenSettings?: () => void;
   notice?: string | null;
   listHeight?: number;
 }
@@ -110,6 +111,11 @@ export function Panel(p: PanelProps) {
           <button type="button" onClick={() => p.onClear('all')}>
             {strings.clearAll}
           </button>
+          {p.onOpenSettings ? (
+            <button type="button" onClick={p.onOpenSettings}>
+              {strings.settings}
+            </button>
+          ) : null}
           {p.onPopOut ? (
             <button type="button" onClick={p.onPopOut} title={strings.popOutTitle}>
               {strings.popOut}

@@ -13,6 +13,7 @@ export const strings = {
   noTab: 'No tab to show.',
   sessionGone: 'This session is no longer stored (it was cleared or dropped by the recent-sessions cap).',
   closedTab: (when: string) => `Tab closed ${when}: this is a recent session.`,
+  settings: 'Settings',
   popOut: 'Pop out',
   popOutTitle: 'Open this panel in its own tab (a popup closes when it loses focus)',
 

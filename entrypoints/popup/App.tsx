@@ -21,6 +21,7 @@ import type { Settings } from '../../utils/settings';
 export interface PanelHost {
   /** Open the panel as a full tab for this target (popups close on blur). Absent when already a tab. */
   popOut?: (target: PanelTarget) => void;
+  openSettings?: () => void;
   copy: (text: string) => Promise<void>;
   download: (filename: string, text: string, mime: string) => void;
   confirm: (question: string) => boolean;
@@ -179,6 +180,7 @@ export function PanelApp({ source, derive, target, host, builder, listHeight, st
       }}
       onExport={(k) => void onExport(k)}
       onPopOut={host.popOut && st.target ? () => host.popOut?.(st.target as PanelTarget) : undefined}
+      onOpenSettings={host.openSettings}
       notice={st.notice}
       listHeight={listHeight}
     />

@@ -15,6 +15,7 @@ async function start() {
     target,
     listHeight: given ? Math.max(300, window.innerHeight - 260) : 300,
     host: {
+      openSettings: () => void browser.runtime.openOptionsPage(),
       popOut: given
         ? undefined
         : (t) => {
