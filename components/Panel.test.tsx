@@ -73,6 +73,10 @@ describe('trail first', () => {
     );
     expect(stages).toEqual(['arrived:ok', 'stored:ok', 'carried:ok', 'sent:invisible', 'answered:pending']);
     expect(screen.getByText(/PHPSESSID, HttpOnly/)).toBeTruthy();
+    const stored = container.querySelector('[data-stage="stored"] .observations') as HTMLElement;
+    expect(stored.textContent).toBe(
+      'session cookie PHPSESSID · lp.example / · until the browser closes · HttpOnly',
+    );
     expect(screen.getByText(strings.sentInvisible)).toBeTruthy();
     expect(strings.sentInvisible).toBe('sent: not visible from the browser — the landing’s server sent it');
     fireEvent.click(screen.getByRole('button', { name: strings.rebuildAndReplay }));

@@ -57,6 +57,23 @@ export function TrailCard({ trail, onRebuild, onShowRequest }: TrailCardProps) {
               </div>
               {invisible ? <p class="stage-invisible">{strings.sentInvisible}</p> : null}
               {s.summary ? <p class="stage-summary">{s.summary}</p> : null}
+              {s.observations.length > 0 ? (
+                <ul class="observations">
+                  {s.observations.slice(0, 6).map((o, j) => (
+                    <li key={`${j}${o.place}${o.name}`}>
+                      <span class="badge">{strings.place[o.place] ?? o.place}</span> <code>{o.name}</code>
+                      {o.where ? <span class="muted"> · {o.where}</span> : null}
+                      {o.expires !== undefined ? (
+                        <span class="muted">
+                          {' '}
+                          · {o.expires === null ? strings.sessionLifetime : strings.expires(o.expires)}
+                        </span>
+                      ) : null}
+                      {o.httpOnly ? <span class="muted"> · HttpOnly</span> : null}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
               {s.requestIds.length > 0 && onShowRequest ? (
                 <p class="stage-reqs">
                   {s.requestIds.slice(0, 5).map((id) => (

@@ -50,6 +50,19 @@ export const strings = {
   evidence: 'Evidence',
   macroId: 'unreplaced macro',
   allStagesOk: 'Every stage was seen.',
+  place: {
+    cookie: 'cookie',
+    'set-cookie': 'Set-Cookie',
+    'session-cookie': 'session cookie',
+    localStorage: 'localStorage',
+    sessionStorage: 'sessionStorage',
+    'hidden-input': 'hidden input',
+    input: 'input',
+    link: 'link',
+    'form-action': 'form action',
+  } as Record<string, string>,
+  sessionLifetime: 'until the browser closes',
+  expires: (epochSeconds: number) => `expires ${new Date(epochSeconds * 1000).toISOString().slice(0, 10)}`,
 
   // Requests
   requestsTitle: 'Captured requests',
