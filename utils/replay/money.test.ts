@@ -72,6 +72,11 @@ describe('moneyWarnings', () => {
     expect(w.find((x) => x.code === 'sale-to-lead')?.level).toBe('note');
   });
 
+  it('on a click with no visible conversion, a new tid is a sale, and the rebill is a note', () => {
+    const w = moneyWarnings(keitaro('subid=fresh&status=sale&tid=T1'));
+    expect(w.map((x) => `${x.code}:${x.level}`)).toEqual(['rebill:note', 'sale:money']);
+  });
+
   it('a sale without tid on a fresh click records a sale; a missing status is read as sale by v9', () => {
     expect(codes(moneyWarnings(keitaro('subid=abc&status=sale&payout=3')))).toEqual(['sale']);
     expect(codes(moneyWarnings(keitaro('subid=abc')))).toEqual(['default-status']);

@@ -146,11 +146,21 @@ export function moneyWarnings(pb: PostbackLike, history: Sent[] = []): MoneyWarn
         message: `tid ${tid} was already sent for subid ${subid}: Keitaro takes this as the same conversion and updates it (status, payout) instead of adding one; an unchanged one is ignored as a duplicate.`,
       });
     } else if (tid && bucket === 'sale') {
-      out.push({
-        code: 'rebill',
-        level: 'money',
-        message: `A new tid (${tid}) with a sale status can add a rebill: one more paid conversion on this click. Keitaro counts a rebill when the offer allows rebills, the tid is present and unique, and the status is sale or rebill.`,
-      });
+      const rule =
+        'Keitaro counts a rebill when the offer allows rebills, the tid is present and unique, and the status is sale or rebill.';
+      out.push(
+        earlier.length > 0
+          ? {
+              code: 'rebill',
+              level: 'money',
+              message: `A new tid (${tid}) with a sale status can add a rebill: one more paid conversion on this click. ${rule}`,
+            }
+          : {
+              code: 'rebill',
+              level: 'note',
+              message: `If this click already has a conversion the browser did not see (a server-side postback), a new tid (${tid}) with a sale status adds a rebill to it. ${rule}`,
+            },
+      );
     }
     if (bucket === 'sale' && !(tid && sameTid.length > 0)) {
       out.push({
