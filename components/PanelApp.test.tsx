@@ -83,6 +83,7 @@ describe('PanelApp (container)', () => {
     expect(prefill).toHaveBeenCalledWith(
       healthyTrails[0],
       expect.objectContaining({ caps: expect.any(Object) }),
+      healthySession,
     );
     await waitFor(() =>
       expect(container.querySelector('.builder-slot')?.textContent).toBe(

@@ -14,7 +14,7 @@ import type { PanelTarget } from '../../utils/panel/target';
 import { useStoreState } from '../../utils/panel/use-store';
 import type { ResponseMeaning } from '../../utils/recognize/schema';
 import { compareReplays } from '../../utils/replay/compare';
-import type { CapturedRequest, Trail } from '../../utils/session/schema';
+import type { CapturedRequest, Session, Trail } from '../../utils/session/schema';
 import type { Settings } from '../../utils/settings';
 
 /** What the panel needs from the browser besides storage; plain functions so a page or test can supply them. */
@@ -41,7 +41,11 @@ export interface PanelAppProps {
     /** The builder and replay section, wired to the store (BuilderSection). */
     render: (store: PanelStore, trails: Trail[]) => ComponentChild;
     /** What "Rebuild and replay" on a trail opens: the landing's subid, the chain's transaction_id, settings. */
-    prefill: (trail: Trail, settings: Settings) => BuilderInput | Promise<BuilderInput>;
+    prefill: (
+      trail: Trail,
+      settings: Settings,
+      session: Session | null,
+    ) => BuilderInput | Promise<BuilderInput>;
   };
   listHeight?: number;
   store?: PanelStore;
@@ -144,7 +148,7 @@ export function PanelApp({ source, derive, target, host, builder, listHeight, st
       view={st.view}
       onView={(v) => store.getState().setView(v)}
       trails={trails}
-      onRebuild={async (t) => store.getState().openBuilder(await builder.prefill(t, st.settings))}
+      onRebuild={async (t) => store.getState().openBuilder(await builder.prefill(t, st.settings, s))}
       groups={s ? sel.groups(s) : []}
       selected={st.selected}
       onSelect={(id, hop) => store.getState().select(id, hop)}

@@ -44,7 +44,8 @@ function LazyBuilder(props: { store: PanelStore; trails: Trail[] }) {
 
 export const panelBuilder: PanelAppProps['builder'] = {
   render: (store, trails) => <LazyBuilder store={store} trails={trails} />,
-  prefill: async (trail, settings) => (await loadBuilder()).kit.prefill(trail, settings),
+  prefill: async (trail, settings, session) =>
+    (await loadBuilder()).kit.prefill(trail, settings, session ?? undefined),
 };
 
 /** Browser-free defaults for a host; the popup overrides them with the extension's APIs. */

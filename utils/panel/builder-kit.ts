@@ -1,6 +1,6 @@
 import type { BuilderField, TemplateKind } from '../../components/Builder';
 import type { PostbackLike } from '../replay/money';
-import type { Trail } from '../session/schema';
+import type { Session, Trail } from '../session/schema';
 import type { Settings } from '../settings';
 import type { BuilderInput } from './store';
 
@@ -26,6 +26,7 @@ export interface BuilderKit {
   /** The URL with exactly these params (a safe variant), keeping the base and the hash. */
   withParams(url: string, params: { name: string; value: string }[]): string;
   /** A blank template, filled from settings and, when given, the trail's subid / transaction_id. */
-  template(kind: TemplateKind, settings: Settings, trail?: Trail): string;
-  prefill(trail: Trail, settings: Settings): BuilderInput;
+  template(kind: TemplateKind, settings: Settings, trail?: Trail, session?: Session): string;
+  /** "Rebuild and replay": settings first, then the tracker (and key) seen in the session. */
+  prefill(trail: Trail, settings: Settings, session?: Session): BuilderInput;
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { brokenTrails, healthyTrails, KEY, SUBID, TRANSACTION_ID } from '../../components/fixtures/sessions';
+import {
+  brokenTrails,
+  healthySession,
+  healthyTrails,
+  KEY,
+  SUBID,
+  saleSession,
+  TRANSACTION_ID,
+} from '../../components/fixtures/sessions';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { builderKit as kit } from './builder';
 
@@ -116,6 +124,14 @@ describe('builder kit: starts', () => {
       origin: 'trail',
     });
     expect(kit.prefill(brokenTrails[0] as never, settings).url).toContain('subid=o2q6e42hs08jq');
+  });
+
+  it('without settings, the tracker and key come from what the session captured', () => {
+    const url = kit.prefill(healthyTrails[0] as never, DEFAULT_SETTINGS, saleSession).url;
+    expect(url).toBe(`https://tracker.example/${KEY}/postback?subid=${SUBID}&status=lead`);
+    expect(kit.prefill(healthyTrails[0] as never, DEFAULT_SETTINGS, healthySession).url).toBe(
+      `https://tracker.example/KEY/postback?subid=${SUBID}&status=lead`,
+    );
   });
 
   it('a safe variant keeps the base and unchanged params as written', () => {

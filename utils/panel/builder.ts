@@ -22,7 +22,7 @@ import {
   type PostbackModel,
   parsePostbackUrl,
 } from '../build/postback-model';
-import type { Trail } from '../session/schema';
+import type { Session, Trail } from '../session/schema';
 import type { Settings } from '../settings';
 import type { BuilderKit, BuilderView } from './builder-kit';
 import type { BuilderInput } from './store';
@@ -239,11 +239,40 @@ function trailIds(trail: Trail | undefined) {
   };
 }
 
-function keitaroTemplate(settings: Settings, subid = ''): string {
+/**
+ * Where the tracker is when the options page does not say: a Keitaro postback captured in this
+ * session gives the tracker and the key; any other Keitaro request (campaign link, `_lp` link,
+ * `_update_tokens`) gives the tracker's origin.
+ */
+function trackerFromSession(session: Session | undefined): { trackerUrl: string; key: string } | null {
+  if (!session) return null;
+  let origin: string | null = null;
+  for (const r of session.requests) {
+    for (const h of r.hops) {
+      const rec = h.recognition;
+      if (rec?.system !== 'keitaro' || rec.kind === 'landing') continue;
+      if (rec.kind === 'postback') {
+        const form = keitaroFormFromModel(parsePostbackUrl(h.url));
+        if (form.trackerUrl && form.key) return { trackerUrl: form.trackerUrl, key: form.key };
+      }
+      if (!origin) {
+        try {
+          origin = new URL(h.url).origin;
+        } catch {
+          // not a URL the browser can parse: skip it
+        }
+      }
+    }
+  }
+  return origin ? { trackerUrl: origin, key: '' } : null;
+}
+
+function keitaroTemplate(settings: Settings, subid = '', session?: Session): string {
+  const seen = settings.trackerUrl ? null : trackerFromSession(session);
   const form: KeitaroForm = {
     ...blankKeitaroForm(),
-    trackerUrl: settings.trackerUrl || PLACEHOLDER_TRACKER,
-    key: settings.postbackKey || PLACEHOLDER_KEY,
+    trackerUrl: settings.trackerUrl || seen?.trackerUrl || PLACEHOLDER_TRACKER,
+    key: settings.postbackKey || seen?.key || PLACEHOLDER_KEY,
     subid,
     status: 'lead',
   };
@@ -261,10 +290,10 @@ function hasoffersTemplate(kind: 'aff_lsr' | 'aff_goal', settings: Settings, tra
   return buildPostbackUrl(hasoffersFormToModel(form));
 }
 
-function template(kind: TemplateKind, settings: Settings, trail?: Trail): string {
+function template(kind: TemplateKind, settings: Settings, trail?: Trail, session?: Session): string {
   const ids = trailIds(trail);
   return kind === 'keitaro'
-    ? keitaroTemplate(settings, ids.subid)
+    ? keitaroTemplate(settings, ids.subid, session)
     : hasoffersTemplate(kind, settings, ids.transactionId);
 }
 
@@ -273,11 +302,11 @@ function template(kind: TemplateKind, settings: Settings, trail?: Trail): string
  * with the landing's subid and status=lead (the safe status) — or, when the trail has only a
  * HasOffers transaction id, the network's aff_lsr with it.
  */
-function prefill(trail: Trail, settings: Settings): BuilderInput {
+function prefill(trail: Trail, settings: Settings, session?: Session): BuilderInput {
   const ids = trailIds(trail);
   const url =
     ids.subid || !ids.transactionId
-      ? keitaroTemplate(settings, ids.subid)
+      ? keitaroTemplate(settings, ids.subid, session)
       : hasoffersTemplate('aff_lsr', settings, ids.transactionId);
   return { url, method: 'GET', origin: 'trail' };
 }
