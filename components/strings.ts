@@ -188,6 +188,8 @@ export const strings = {
   headers: 'Headers',
   verdict: { accepted: 'accepted', rejected: 'rejected', unknown: 'unknown' } as Record<string, string>,
   replayError: 'Replay failed',
+  replayNeedsSession:
+    'No session on this tab to keep the replay in: open the landing first, or a recent session.',
   noReplays: 'No replay yet. Build a postback and press Replay.',
   replaysTitle: 'Replays',
   compare: 'Compare',
