@@ -132,6 +132,14 @@ describe('builder kit: starts', () => {
     expect(kit.prefill(healthyTrails[0] as never, DEFAULT_SETTINGS, healthySession).url).toBe(
       `https://tracker.example/KEY/postback?subid=${SUBID}&status=lead`,
     );
+    // The campaign link is known only as the hop that redirected to the landing.
+    const unrecognised = structuredClone(healthySession);
+    const hop = unrecognised.requests[0]?.hops[1];
+    if (hop) hop.url = 'https://trk.example:8443/Xy7pQm?external_id=1';
+    if (hop) hop.recognition = null;
+    expect(kit.prefill(healthyTrails[0] as never, DEFAULT_SETTINGS, unrecognised).url).toBe(
+      `https://trk.example:8443/KEY/postback?subid=${SUBID}&status=lead`,
+    );
   });
 
   it('a safe variant keeps the base and unchanged params as written', () => {

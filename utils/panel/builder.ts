@@ -241,27 +241,31 @@ function trailIds(trail: Trail | undefined) {
 
 /**
  * Where the tracker is when the options page does not say: a Keitaro postback captured in this
- * session gives the tracker and the key; any other Keitaro request (campaign link, `_lp` link,
- * `_update_tokens`) gives the tracker's origin.
+ * session gives the tracker and the key; the hop that redirected to a Keitaro landing, or any
+ * other Keitaro request (campaign link, `_lp` link, `_update_tokens`), gives the tracker's origin.
  */
 function trackerFromSession(session: Session | undefined): { trackerUrl: string; key: string } | null {
   if (!session) return null;
   let origin: string | null = null;
+  const originOf = (url: string) => {
+    try {
+      return new URL(url).origin;
+    } catch {
+      return null;
+    }
+  };
   for (const r of session.requests) {
-    for (const h of r.hops) {
+    for (const [i, h] of r.hops.entries()) {
       const rec = h.recognition;
+      // The hop that redirected to a Keitaro landing with ?subid= is the tracker's campaign link.
+      if (rec?.system === 'keitaro' && rec.kind === 'landing' && i > 0 && !origin)
+        origin = originOf(r.hops[i - 1]?.url ?? '');
       if (rec?.system !== 'keitaro' || rec.kind === 'landing') continue;
       if (rec.kind === 'postback') {
         const form = keitaroFormFromModel(parsePostbackUrl(h.url));
         if (form.trackerUrl && form.key) return { trackerUrl: form.trackerUrl, key: form.key };
       }
-      if (!origin) {
-        try {
-          origin = new URL(h.url).origin;
-        } catch {
-          // not a URL the browser can parse: skip it
-        }
-      }
+      if (!origin) origin = originOf(h.url);
     }
   }
   return origin ? { trackerUrl: origin, key: '' } : null;
