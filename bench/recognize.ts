@@ -92,7 +92,10 @@ export function makeCorpus(size = 20_000, seed = 42): Corpus {
       mixed.push(u);
     }
   }
-  return { ordinary, tracker, mixed };
+  // URLs arrive from the browser as flat strings; built here by concatenation they would be
+  // V8 cons strings, which every string operation unwraps: flatten them like the real input.
+  const flat = (list: string[]): string[] => JSON.parse(JSON.stringify(list)) as string[];
+  return { ordinary: flat(ordinary), tracker: flat(tracker), mixed: flat(mixed) };
 }
 
 let sink = 0;

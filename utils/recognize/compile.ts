@@ -11,7 +11,7 @@ export type ClickIdRole = ClickId['role'];
 
 /** What a system knows about one param name. */
 export interface ParamInfo {
-  /** Normalised field the param feeds (its own name when it has no alias). */
+  /** Normalised field the param feeds (its own name when it has no alias); `''` for a click id the system itself does not know. */
   field: string;
   /** Position in the field's alias list: the lowest rank present wins. */
   rank: number;
@@ -45,6 +45,7 @@ export interface CompiledShape {
   anyOf: readonly string[];
   anyOfSet: ReadonlySet<string>;
   forbidden: readonly string[];
+  forbiddenSet: ReadonlySet<string>;
   values: readonly CompiledCondition[];
   methods: ReadonlySet<string> | null;
   clickId: readonly string[];
@@ -57,6 +58,11 @@ export interface CompiledSystem {
   shapes: CompiledShape[];
   /** `bestScoreFrom[i]`: the highest score among shapes i… (a system that cannot win is skipped). */
   bestScoreFrom: number[];
+  /**
+   * Whether any shape's path can match, from one or two Set lookups: most systems live on a
+   * handful of paths (`/postback`, `/aff_lsr` …), so most URLs skip them without a shape test.
+   */
+  mayMatchPath: (path: string, trimmed: string, last: string) => boolean;
   /** The system's param table for one kind (aliases and roles can be limited to kinds). */
   paramsFor: (kind: Kind) => Map<string, ParamInfo>;
 }
@@ -68,6 +74,11 @@ export interface CompiledRegistry {
   prefilter: Prefilter;
   /** Click-id params worth reporting on any URL, with the role of the first system that claims them. */
   anywhere: Map<string, ClickIdRole>;
+  /**
+   * A system's param table for a kind, plus the registry's anywhere click ids it does not
+   * know (as `field: ''`), so that building a recognition is one lookup per param.
+   */
+  tableFor: (systemIndex: number, kind: Kind) => Map<string, ParamInfo>;
   /** Cheap test for "may carry an anywhere click id" (used by findClickIds on unrecognised URLs). */
   anywhereFilter: (url: string) => boolean;
 }
@@ -95,17 +106,52 @@ function compilePath(shape: UrlShape): (path: string) => Captures | null {
       };
     }
     case 'regex': {
-      const re = new RegExp(p.pattern, p.ignoreCase ? 'i' : '');
+      const flags = p.ignoreCase ? 'i' : '';
+      const names = [...p.pattern.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)].map((m) => m[1] as string);
+      if (names.length === 0) {
+        const re = new RegExp(p.pattern, flags);
+        return (path) => (re.test(path) ? NO_CAPTURES : null);
+      }
+      const plain = plainGroups(p.pattern);
+      if (plain !== null) {
+        // Read captures by index: V8 builds a dictionary object for `groups` on every match.
+        const re = new RegExp(plain, flags);
+        return (path) => {
+          const m = re.exec(path);
+          if (m === null) return null;
+          const out: Record<string, string> = Object.create(null);
+          for (let i = 0; i < names.length; i++) {
+            const v = m[i + 1];
+            if (v !== undefined) out[names[i] as string] = v;
+          }
+          return out;
+        };
+      }
+      const re = new RegExp(p.pattern, flags);
       return (path) => {
         const m = re.exec(path);
         if (m === null) return null;
-        if (m.groups === undefined) return NO_CAPTURES;
         const out: Record<string, string> = Object.create(null);
-        for (const [k, v] of Object.entries(m.groups)) if (v !== undefined) out[k] = v;
+        const groups = m.groups ?? {};
+        for (const k of Object.keys(groups)) {
+          const v = groups[k];
+          if (v !== undefined) out[k] = v;
+        }
         return out;
       };
     }
   }
+}
+
+/**
+ * The pattern with `(?<name>` turned into `(`, when every capturing group is named and no
+ * back-reference uses a name (so group i + 1 is the i-th name); otherwise null.
+ */
+function plainGroups(pattern: string): string | null {
+  if (pattern.includes('\\k<')) return null;
+  const bare = pattern.replace(/\\./g, '').replace(/\[[^\]]*\]/g, '');
+  if (/\((?!\?)/.test(bare)) return null;
+  return pattern.replace(/\(\?<[A-Za-z_$][\w$]*>/g, '(');
 }
 
 function compileCondition(c: ValueCondition): CompiledCondition {
@@ -164,6 +210,7 @@ function compileShape(shape: UrlShape, def: SystemDefinition): CompiledShape {
     anyOf,
     anyOfSet: new Set(anyOf),
     forbidden: shape.forbidden ?? [],
+    forbiddenSet: new Set(shape.forbidden ?? []),
     values,
     methods: shape.methods ? new Set(shape.methods.map((m) => m.toUpperCase())) : null,
     // Without a list, the system's click-id params for this kind, in declaration order.
@@ -211,6 +258,7 @@ function compileSystem(def: SystemDefinition): CompiledSystem {
     def,
     shapes,
     bestScoreFrom,
+    mayMatchPath: pathGate(shapes),
     paramsFor: (kind) => {
       let params = byKind.get(kind);
       if (params === undefined) {
@@ -225,6 +273,41 @@ function compileSystem(def: SystemDefinition): CompiledSystem {
 /** A path without one trailing slash (the root stays `/`). */
 export function trimPath(path: string): string {
   return path.length > 1 && path.charCodeAt(path.length - 1) === 47 ? path.slice(0, -1) : path;
+}
+
+function pathGate(shapes: readonly CompiledShape[]): CompiledSystem['mayMatchPath'] {
+  if (shapes.some((c) => c.pathType === PATH_ANY || (c.pathType === PATH_REGEX && c.marker === undefined))) {
+    return () => true;
+  }
+  // Plain arrays: a system has a handful of paths, and comparing strings of different
+  // lengths is cheaper than hashing a fresh path for a Set lookup.
+  const exact: string[] = [];
+  const exactLower: string[] = [];
+  const segment: string[] = [];
+  const segmentLower: string[] = [];
+  const markers: string[] = [];
+  const add = (list: string[], key: string) => {
+    if (!list.includes(key)) list.push(key);
+  };
+  for (const c of shapes) {
+    if (c.pathType === PATH_EXACT) add(c.ignoreCase ? exactLower : exact, c.pathKey);
+    else if (c.pathType === PATH_SEGMENT) add(c.ignoreCase ? segmentLower : segment, c.pathKey);
+    else if (c.marker !== undefined) add(markers, c.marker);
+  }
+  return (path, trimmed, last) => {
+    for (let i = 0; i < exact.length; i++) if (trimmed === exact[i]) return true;
+    for (let i = 0; i < segment.length; i++) if (last === segment[i]) return true;
+    for (let i = 0; i < exactLower.length; i++) {
+      const key = exactLower[i] as string;
+      if (trimmed.length === key.length && trimmed.toLowerCase() === key) return true;
+    }
+    for (let i = 0; i < segmentLower.length; i++) {
+      const key = segmentLower[i] as string;
+      if (last.length === key.length && last.toLowerCase() === key) return true;
+    }
+    for (let i = 0; i < markers.length; i++) if (path.includes(markers[i] as string)) return true;
+    return false;
+  };
 }
 
 const systemCache = new WeakMap<SystemDefinition, CompiledSystem>();
@@ -242,6 +325,7 @@ export function compileRegistry(list: readonly SystemDefinition[]): CompiledRegi
     }
     return c;
   });
+  const tables: Array<Map<Kind, Map<string, ParamInfo>>> = [];
   const anywhere = new Map<string, ClickIdRole>();
   for (const def of list) {
     for (const c of def.clickIds)
@@ -255,6 +339,21 @@ export function compileRegistry(list: readonly SystemDefinition[]): CompiledRegi
     byId: new Map(compiled.map((c) => [c.def.id, c])),
     prefilter: compilePrefilter(list),
     anywhere,
+    tableFor: (systemIndex, kind) => {
+      let byKind = tables[systemIndex];
+      if (byKind === undefined) {
+        byKind = new Map();
+        tables[systemIndex] = byKind;
+      }
+      let table = byKind.get(kind);
+      if (table === undefined) {
+        table = new Map((compiled[systemIndex] as CompiledSystem).paramsFor(kind));
+        for (const [param, role] of anywhere)
+          if (!table.has(param)) table.set(param, { field: '', rank: 0, role });
+        byKind.set(kind, table);
+      }
+      return table;
+    },
     anywhereFilter: (url) => anywhereRe?.test(url) === true,
   };
   registryCache.set(list, registry);

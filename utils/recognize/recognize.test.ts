@@ -125,7 +125,21 @@ describe('recognize: hostile input', () => {
       { name: 'constructor', value: 'y' },
       { name: 'prototype', value: 'z' },
     ]);
-    expect(Object.getPrototypeOf(r?.fields)).toBeNull();
+    // A system that knows `__proto__` gets it as an own field, and no prototype changes.
+    const odd = defineUserSystem({
+      id: 'odd',
+      name: 'Odd',
+      pathPattern: '/odd',
+      clickIdParam: '__proto__',
+      statusParam: 'constructor',
+    });
+    const o = recognize('https://o.example/odd?__proto__=x&constructor=sale', { systems: [odd] });
+    expect(Object.hasOwn(o?.fields ?? {}, '__proto__')).toBe(true);
+    expect(o?.fields.__proto__).toBe('x');
+    expect(o?.fields.status).toBe('sale');
+    expect(Object.getPrototypeOf(o?.fields)).toBeNull();
+    expect(o?.clickId?.value).toBe('x');
+    expect(JSON.parse(JSON.stringify(o?.fields))).toEqual(JSON.parse('{"__proto__":"x","status":"sale"}'));
     const k = recognize('https://t.example/abc1234/postback?subid=a', {
       method: 'POST',
       body: '{"__proto__":"p","status":"sale"}',

@@ -133,8 +133,12 @@ function scan(text: string, from: number, to: number): number {
  * Reads `a=1&b=2` into params: the loop of `forEachPair`, inlined and fused with decoding and
  * macro detection. `=` is searched once ahead and reused, so pairs without `=` stay linear.
  */
+/** Anything that needs decoding or may start a macro. Most tracker queries have none. */
+const DIRTY = /[%+{}[\]#$]/;
+
 function readPairs(out: ReadParam[], query: string, from: 'query' | 'body'): void {
   const n = query.length;
+  const clean = !DIRTY.test(query);
   let i = 0;
   let eqAt = query.indexOf('=');
   while (i <= n) {
@@ -145,13 +149,15 @@ function readPairs(out: ReadParam[], query: string, from: 'query' | 'body'): voi
       const eq = eqAt !== -1 && eqAt < amp ? eqAt : -1;
       const nameEnd = eq === -1 ? amp : eq;
       const rawName = query.slice(i, nameEnd);
-      const nameFlags = scan(query, i, nameEnd);
-      const name = (nameFlags & (HAS_PERCENT | HAS_PLUS)) === 0 ? rawName : decodeComponent(rawName);
+      const name =
+        clean || (scan(query, i, nameEnd) & (HAS_PERCENT | HAS_PLUS)) === 0
+          ? rawName
+          : decodeComponent(rawName);
       let value = '';
       let macro: MacroStyle | null = null;
       if (eq !== -1 && eq + 1 < amp) {
         const rawValue = query.slice(eq + 1, amp);
-        const flags = scan(query, eq + 1, amp);
+        const flags = clean ? 0 : scan(query, eq + 1, amp);
         if ((flags & (HAS_PERCENT | HAS_PLUS)) === 0) {
           value = rawValue;
           macro = detectMacroScanned(value, rawValue, (flags & HAS_SPECIAL) !== 0);
@@ -211,8 +217,13 @@ function paramsMatch(
     if (!any) return false;
   }
   const forbidden = c.forbidden;
-  for (let k = 0; k < forbidden.length; k++)
-    if (lastOf(params, map, forbidden[k] as string) !== -1) return false;
+  if (params.length < forbidden.length) {
+    for (let k = 0; k < params.length; k++)
+      if (c.forbiddenSet.has((params[k] as ReadParam).rawName)) return false;
+  } else {
+    for (let k = 0; k < forbidden.length; k++)
+      if (lastOf(params, map, forbidden[k] as string) !== -1) return false;
+  }
   const values = c.values;
   for (let k = 0; k < values.length; k++) {
     const cond = values[k] as CompiledShape['values'][number];
@@ -244,6 +255,7 @@ function pathMayMatch(c: CompiledShape, path: string, trimmed: string, last: str
 
 /** The winning shape: within a system the first that matches, between systems the most specific. */
 interface Match {
+  systemIndex: number;
   system: CompiledSystem;
   shape: CompiledShape;
   captures: Captures;
@@ -264,6 +276,8 @@ function match(
   const systems = registry.systems;
   for (let s = 0; s < systems.length; s++) {
     const system = systems[s] as CompiledSystem;
+    if ((system.bestScoreFrom[0] as number) <= bestScore || !system.mayMatchPath(path, trimmed, last))
+      continue;
     const shapes = system.shapes;
     for (let i = 0; i < shapes.length; i++) {
       // Nothing from here on in this system can beat what is already found.
@@ -281,7 +295,7 @@ function match(
       }
       // On a tie the system listed first keeps it.
       if (shape.score > bestScore) {
-        best = { system, shape, captures, kind };
+        best = { systemIndex: s, system, shape, captures, kind };
         bestScore = shape.score;
       }
       break;
@@ -343,10 +357,12 @@ function build(
   params: readonly ReadParam[],
   map: Map<string, number> | null,
 ): Recognition {
-  const table = m.system.paramsFor(m.kind);
+  const table = registry.tableFor(m.systemIndex, m.kind);
   const clickIds: ClickId[] = [];
   const unknownParams: Param[] = [];
   const macros: Macro[] = [];
+  // No prototype: a `__proto__` or `constructor` param is a key like any other, and readers
+  // of `fields[name]` never get an inherited function.
   const fields: Record<string, string> = Object.create(null);
   // The best-ranked alias feeds a field; a repeat of the same name replaces it (PHP keeps the
   // last); another alias of the same field (`revenue` next to `payout`) is kept under its own
@@ -356,9 +372,9 @@ function build(
     const p = params[i] as ReadParam;
     const info = table.get(p.rawName);
     if (p.macro !== null) macros.push({ param: p.name, value: p.value, style: p.macro });
-    const role = info !== undefined && info.role !== undefined ? info.role : registry.anywhere.get(p.rawName);
+    const role = info?.role;
     if (role !== undefined) clickIds.push({ param: p.name, value: p.value, role, macro: p.macro !== null });
-    if (info === undefined) {
+    if (info === undefined || info.field === '') {
       unknownParams.push({ name: p.name, value: p.value });
       continue;
     }
@@ -421,13 +437,22 @@ export function recognizeDetailed(url: string, opts?: RecognizeOptions): Recogni
   };
 }
 
+let splitPath = '';
+let splitQuery: string | null = null;
+
 /**
- * Path and query of `scheme://host/path?query#hash`, as `splitUrl` would give them, without
- * building the parts object (the recogniser needs nothing else). Null for non-URLs.
+ * Path and query of `scheme://host/path?query#hash`, as `splitUrl` gives them, left in
+ * `splitPath` / `splitQuery` rather than in a new object per request (the recogniser needs
+ * nothing else). False for non-URLs, by the same rules as `splitUrl`.
  */
-function pathAndQuery(url: string): [path: string, query: string | null] | null {
+function pathAndQuery(url: string): boolean {
   const colon = url.indexOf('://');
-  if (colon < 1) return null;
+  if (colon < 1) return false;
+  for (let i = 0; i < colon; i++) {
+    const c = url.charCodeAt(i);
+    const alpha = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (!alpha && (i === 0 || !((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46))) return false;
+  }
   const start = colon + 3;
   let end = url.indexOf('#', start);
   if (end === -1) end = url.length;
@@ -436,17 +461,11 @@ function pathAndQuery(url: string): [path: string, query: string | null] | null 
   const pathEnd = queryAt === -1 ? end : queryAt;
   let slashAt = url.indexOf('/', start);
   if (slashAt === -1 || slashAt > pathEnd) slashAt = pathEnd;
-  // Same validity rules as splitUrl: a scheme and a host.
-  for (let i = 0; i < colon; i++) {
-    const c = url.charCodeAt(i);
-    const alpha = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-    if (!alpha && (i === 0 || !((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46))) return null;
-  }
-  if (slashAt === start || url.lastIndexOf('@', slashAt - 1) === slashAt - 1) return null;
-  return [
-    slashAt === pathEnd ? '/' : url.slice(slashAt, pathEnd),
-    queryAt === -1 ? null : url.slice(queryAt + 1, end),
-  ];
+  // An empty host (`https:///x`, `https://user@/x`) is not a URL.
+  if (slashAt === start || url.lastIndexOf('@', slashAt - 1) === slashAt - 1) return false;
+  splitPath = slashAt === pathEnd ? '/' : url.slice(slashAt, pathEnd);
+  splitQuery = queryAt === -1 ? null : url.slice(queryAt + 1, end);
+  return true;
 }
 
 /**
@@ -461,11 +480,11 @@ export function recognize(url: string, opts?: RecognizeOptions): Recognition | n
   builtInRegistry ??= compileRegistry(builtInSystems);
   const registry = builtInRegistry;
   if (!registry.prefilter(url)) return null;
-  const split = pathAndQuery(url);
-  if (split === null) return null;
-  const params = readParams(split[1], undefined);
+  if (!pathAndQuery(url)) return null;
+  const path = splitPath;
+  const params = readParams(splitQuery, undefined);
   const map = lastMap(params);
-  const m = match(registry, split[0], params, map, undefined);
+  const m = match(registry, path, params, map, undefined);
   return m === null ? null : build(url, registry, m, params, map);
 }
 

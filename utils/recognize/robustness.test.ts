@@ -56,6 +56,7 @@ const VALUES = [
   '[SUB_ID]',
   '##CLICK_ID##',
   '#s2#',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the macro text itself
   '${SUBID}',
   'REPLACE',
   '¤cy=EUR',
