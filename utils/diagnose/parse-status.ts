@@ -1,12 +1,18 @@
 /**
- * Keitaro conversion statuses: what an incoming `status=` value becomes.
- *
- * Built-in statuses lead / sale / rejected / rebill [K1][K2][K7]; alias lists and the
- * "replace, not extend" rule for `sale_status=` etc. from the unofficial v9 code [L2];
- * matching is case-insensitive [L2].
+ * Keitaro conversion statuses: what an incoming `status=` value becomes, from the status
+ * data in utils/systems/keitaro.ts. The "replace, not extend" rule for `sale_status=` etc.
+ * is from the unofficial v9 code [L2]; matching is case-insensitive [L2].
  */
 
-export type KeitaroBucket = 'lead' | 'sale' | 'rejected' | 'rebill' | 'ignore';
+import {
+  KEITARO_STATUS_ALIASES,
+  KEITARO_STATUSES,
+  type KeitaroBucket,
+  KEITARO_NEWER_STATUSES as NEWER,
+} from '../systems/keitaro';
+
+export type { KeitaroBucket };
+export { KEITARO_STATUS_ALIASES, KEITARO_STATUSES };
 
 export interface StatusReading {
   /** The value as given (trimmed). */
@@ -23,53 +29,6 @@ export interface StatusReading {
    */
   via: 'missing' | 'status' | 'alias' | 'custom' | 'newer' | 'unknown';
 }
-
-export const KEITARO_STATUSES: readonly KeitaroBucket[] = ['lead', 'sale', 'rejected', 'rebill'];
-
-/** Built-in alias lists [L2]. `lead` has no list of its own there. */
-export const KEITARO_STATUS_ALIASES: Readonly<Record<'sale' | 'rejected' | 'ignore', readonly string[]>> = {
-  sale: [
-    'approved',
-    '1',
-    'done',
-    'confirm',
-    'confirmed',
-    'paid',
-    'rebill',
-    'sale',
-    'signup',
-    'payed',
-    'awarded',
-    'sell',
-    'sms',
-    'birj',
-    'redeem',
-    'cgbk',
-    'insf',
-    'test_sale',
-  ],
-  rejected: [
-    'failure',
-    'reject',
-    'cancelled',
-    'refund',
-    'cancel',
-    'decline',
-    'declined',
-    'rejected',
-    'invalid',
-    'canceled',
-    'trash',
-  ],
-  ignore: ['unsubscribe', 'subscribeOff', 'off', 'rfnd', 'cancel-rebill', 'test_rfnd', 'cancel-test-rebill'],
-};
-
-/**
- * Statuses newer Keitaro shows besides the built-in four [G6][O1]. The seed calls a
- * registration "a lead for Keitaro" [K16]; for `deposit` no source says which bucket v9 uses
- * (its code files unknown values as lead [L2]), so it gets none.
- */
-const NEWER: Readonly<Record<string, KeitaroBucket | null>> = { registration: 'lead', deposit: null };
 
 /** Per-request bucket lists: `sale_status=approved,paid` etc. [K1][L2]. */
 export interface StatusOverrides {

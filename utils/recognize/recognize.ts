@@ -185,17 +185,6 @@ function readParams(query: string | null, body: string | undefined): ReadParam[]
   return params;
 }
 
-/** Parses what recognition needs: URL parts and query + body params. Null for non-URLs. */
-export function readRequest(
-  url: string,
-  body: string | undefined,
-): { parts: UrlParts; params: ReadParam[]; lastIndex: ParamIndex } | null {
-  const parts = splitUrl(url);
-  if (parts === null) return null;
-  const params = readParams(parts.query, body);
-  return { parts, params, lastIndex: new ParamIndex(params) };
-}
-
 function paramsMatch(
   c: CompiledShape,
   params: readonly ReadParam[],

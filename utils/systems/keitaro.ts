@@ -56,6 +56,60 @@ export const KEITARO_BUCKET_PARAMS = [
   'ignore',
 ] as const;
 
+/** Where Keitaro files a conversion status. */
+export type KeitaroBucket = 'lead' | 'sale' | 'rejected' | 'rebill' | 'ignore';
+
+/** Built-in statuses [K1][K2][K7]. */
+export const KEITARO_STATUSES: readonly KeitaroBucket[] = ['lead', 'sale', 'rejected', 'rebill'];
+
+/** Built-in alias lists [L2]. `lead` has no list of its own there. */
+export const KEITARO_STATUS_ALIASES: Readonly<Record<'sale' | 'rejected' | 'ignore', readonly string[]>> = {
+  sale: [
+    'approved',
+    '1',
+    'done',
+    'confirm',
+    'confirmed',
+    'paid',
+    'rebill',
+    'sale',
+    'signup',
+    'payed',
+    'awarded',
+    'sell',
+    'sms',
+    'birj',
+    'redeem',
+    'cgbk',
+    'insf',
+    'test_sale',
+  ],
+  rejected: [
+    'failure',
+    'reject',
+    'cancelled',
+    'refund',
+    'cancel',
+    'decline',
+    'declined',
+    'rejected',
+    'invalid',
+    'canceled',
+    'trash',
+  ],
+  ignore: ['unsubscribe', 'subscribeOff', 'off', 'rfnd', 'cancel-rebill', 'test_rfnd', 'cancel-test-rebill'],
+};
+
+/**
+ * Statuses newer Keitaro shows besides the built-in four [G6][O1]. The seed calls a
+ * registration "a lead for Keitaro" [K16]; for `deposit` no source says which bucket v9 uses
+ * (its code files unknown values as lead [L2]), so it gets none.
+ */
+export const KEITARO_NEWER_STATUSES: Readonly<Record<string, KeitaroBucket | null>> = {
+  registration: 'lead',
+  deposit: null,
+};
+
 /** v9/current docs say sub_id_1..15 [K1][K2], the update-params doc goes to 30 [K6]. */
 const SUB_IDS = Array.from({ length: 30 }, (_, i) => `sub_id_${i + 1}`);
 /** Old versions only [K4][K5]. */
