@@ -1,6 +1,6 @@
 import type { WxtStorage } from '@wxt-dev/storage';
-import { findClickIds, recognize } from '../recognize/recognize';
-import { applyEvents, createSession, type ModelDeps } from '../session/apply-events';
+import { applyEvents, createSession } from '../session/apply-events';
+import { modelDeps } from '../session/model-deps';
 import type { SessionEvent } from '../session/events';
 import type { Session } from '../session/schema';
 import { isCaptureDisabled, readSettings, type Settings } from '../settings';
@@ -13,10 +13,6 @@ import { parseIndex, parseSession, type SessionIndex, sessionKey } from '../stor
  * at a time, so two events never race on one session.
  */
 
-export const modelDeps: ModelDeps = {
-  recognize,
-  idsOf: (url) => findClickIds(url).flatMap((id) => (id.macro || id.value.length < 6 ? [] : [id.value])),
-};
 
 /** Events that make a tab worth a session; the rest only update an existing one. */
 function startsSession(e: SessionEvent): boolean {

@@ -66,8 +66,10 @@ export function capText(text: string, max = MAX_BODY): { text: string; truncated
 export function applyEvents(session: Session, events: SessionEvent[], caps: Caps, deps: ModelDeps): Session {
   const byId = new Map<string, CapturedRequest>();
   for (const r of session.requests) byId.set(r.id, r);
+  // Hook-only records are rare and short-lived: look among them, not the whole session, at every request.
+  const hooks = new Set([...byId.keys()].filter((id) => id.startsWith('hook:')));
   for (const event of events) {
-    applyEvent(session, event, caps, deps, byId);
+    applyEvent(session, event, caps, deps, byId, hooks);
     session.updatedAt = Math.max(session.updatedAt, event.at);
   }
   return session;
@@ -115,10 +117,28 @@ function addObservations(session: Session, observations: Observation[], caps: Ca
 }
 
 /** A hook-only record (its webRequest not seen yet) or a webRequest record without hook data, of the same URL. */
-function findMatch(session: Session, url: string, method: string, at: number, hookOnly: boolean) {
+function findMatch(
+  session: Session,
+  url: string,
+  method: string,
+  at: number,
+  hookOnly: boolean,
+  hooks: Set<string>,
+  byId: Map<string, CapturedRequest>,
+) {
+  if (hookOnly) {
+    for (const id of hooks) {
+      const r = byId.get(id);
+      if (r && r.method === method.toUpperCase() && r.hops[0]?.url === url && Math.abs(r.startedAt - at) <= MATCH_WINDOW_MS) return r;
+    }
+    return undefined;
+  }
   for (let i = session.requests.length - 1; i >= 0; i--) {
     const r = session.requests[i];
-    if (!r || Math.abs(r.startedAt - at) > MATCH_WINDOW_MS) continue;
+    if (!r) continue;
+    // Requests are stored in start order: past the window, nothing older can match.
+    if (r.startedAt < at - MATCH_WINDOW_MS) break;
+    if (Math.abs(r.startedAt - at) > MATCH_WINDOW_MS) continue;
     if (r.method !== method.toUpperCase()) continue;
     if (hookOnly !== r.id.startsWith('hook:')) continue;
     if (!hookOnly && r.via) continue;
@@ -166,15 +186,23 @@ function safeHost(url: string): string {
   }
 }
 
-function applyEvent(session: Session, e: SessionEvent, caps: Caps, deps: ModelDeps, byId: Map<string, CapturedRequest>) {
+function applyEvent(
+  session: Session,
+  e: SessionEvent,
+  caps: Caps,
+  deps: ModelDeps,
+  byId: Map<string, CapturedRequest>,
+  hooks: Set<string>,
+) {
   switch (e.type) {
     case 'request-start': {
       if (byId.has(e.id)) return;
       const body = e.body === undefined ? undefined : capText(e.body);
-      const hookOnly = findMatch(session, e.url, e.method, e.at, true);
+      const hookOnly = hooks.size > 0 ? findMatch(session, e.url, e.method, e.at, true, hooks, byId) : undefined;
       if (hookOnly) {
         // The page hook reported this beacon/fetch before webRequest saw it: adopt the record.
         byId.delete(hookOnly.id);
+        hooks.delete(hookOnly.id);
         hookOnly.id = e.id;
         hookOnly.type = e.resourceType;
         hookOnly.frameId = e.frameId;
@@ -207,7 +235,7 @@ function applyEvent(session: Session, e: SessionEvent, caps: Caps, deps: ModelDe
       let r = byId.get(e.id);
       if (!r) {
         // Ours only from this hop on (e.g. a short link redirecting to a tracker): start the record here.
-        applyEvent(session, { type: 'request-start', tabId: e.tabId, at: e.at, id: e.id, frameId: e.frameId, resourceType: e.resourceType, method: e.method, url: e.redirectUrl, previousUrls: [e.url] }, caps, deps, byId);
+        applyEvent(session, { type: 'request-start', tabId: e.tabId, at: e.at, id: e.id, frameId: e.frameId, resourceType: e.resourceType, method: e.method, url: e.redirectUrl, previousUrls: [e.url] }, caps, deps, byId, hooks);
         r = byId.get(e.id);
         const first = r?.hops[0];
         if (first) first.status = e.status;
@@ -279,7 +307,7 @@ function applyEvent(session: Session, e: SessionEvent, caps: Caps, deps: ModelDe
     case 'page-request': {
       const body = e.body === undefined ? undefined : capText(e.body);
       const response = e.response ? { ...capText(e.response.body), status: e.response.status } : undefined;
-      const r = findMatch(session, e.url, e.method, e.at, false);
+      const r = findMatch(session, e.url, e.method, e.at, false, hooks, byId);
       if (r) {
         r.via = e.via;
         if (body && (!r.requestBody || r.requestBody.text === '')) r.requestBody = { text: body.text, source: 'page-hook', truncated: body.truncated };
@@ -291,10 +319,11 @@ function applyEvent(session: Session, e: SessionEvent, caps: Caps, deps: ModelDe
       }
       const start = hop(e.url, e.at, deps, e.method, e.body);
       if (!start.recognition) return;
+      const id = `hook:${e.at}:${session.requests.length}`;
       addRequest(
         session,
         {
-          id: `hook:${e.at}:${session.requests.length}`,
+          id,
           pageId: currentPageId(session, 0),
           frameId: 0,
           type: e.via === 'beacon' ? 'ping' : 'xmlhttprequest',
@@ -309,6 +338,7 @@ function applyEvent(session: Session, e: SessionEvent, caps: Caps, deps: ModelDe
         caps,
         byId,
       );
+      if (byId.has(id)) hooks.add(id);
       return;
     }
     case 'replay': {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelDeps } from '../capture/session-writer';
+import { modelDeps } from './model-deps';
 import { ExportSchema, exportSession } from '../export/json';
 import { applyEvents, createSession } from './apply-events';
 import { diagnoseSession } from './diagnose-session';

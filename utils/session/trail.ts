@@ -44,8 +44,14 @@ function recognitionsOf(r: CapturedRequest): Recognition[] {
   return r.hops.flatMap((h) => (h.recognition ? [h.recognition] : []));
 }
 
+const conversions = new WeakMap<CapturedRequest, Recognition | null>();
 function conversionOf(r: CapturedRequest): Recognition | undefined {
-  return recognitionsOf(r).find((x) => CONVERSION_KINDS.has(x.kind));
+  let found = conversions.get(r);
+  if (found === undefined) {
+    found = recognitionsOf(r).find((x) => CONVERSION_KINDS.has(x.kind)) ?? null;
+    conversions.set(r, found);
+  }
+  return found ?? undefined;
 }
 
 class Groups {
@@ -108,13 +114,41 @@ export function buildTrails(session: Session, deps: TrailDeps = defaultDeps): Tr
     members.set(root, [...(members.get(root) ?? []), value]);
   }
 
+  // Indexes by value, so each trail touches only its own requests: linear in the session, not groups × requests.
+  const order = new Map<CapturedRequest, number>();
+  const byValue = new Map<string, CapturedRequest[]>();
+  session.requests.forEach((r, i) => {
+    order.set(r, i);
+    for (const id of new Set((idsByRequest.get(r.id) ?? []).map((x) => x.value))) {
+      const list = byValue.get(id);
+      if (list) list.push(r);
+      else byValue.set(id, [r]);
+    }
+  });
+  const obsByValue = new Map<string, Observation[]>();
+  for (const o of session.observations) obsByValue.set(o.value, [...(obsByValue.get(o.value) ?? []), o]);
+  const index: TrailIndex = {
+    requestsOf: (values) => {
+      const found = new Set<CapturedRequest>();
+      for (const v of values) for (const r of byValue.get(v) ?? []) found.add(r);
+      return [...found].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+    },
+    observationsOf: (values) => [...values].flatMap((v) => obsByValue.get(v) ?? []),
+    orphans: [],
+  };
+
   const arrivedValues = new Set<string>();
   for (const r of session.requests) {
     if (isDocument(r)) for (const id of idsByRequest.get(r.id) ?? []) arrivedValues.add(id.value);
   }
+  for (const r of session.requests) {
+    const id = conversionOf(r)?.clickId?.value;
+    if (id !== undefined && (id === '' || !arrivedValues.has(id))) index.orphans.push(r);
+    else if (conversionOf(r) && id === undefined) index.orphans.push(r);
+  }
 
   const trails = [...members.values()]
-    .map((values) => buildTrail(session, new Set(values), refs, idsByRequest, arrivedValues, deps))
+    .map((values) => buildTrail(session, new Set(values), refs, index, arrivedValues, deps))
     .filter((t): t is Trail & { at: number } => t !== null);
   trails.sort((a, b) => a.at - b.at);
   return trails.map(({ at: _at, ...t }) => t);
@@ -136,22 +170,32 @@ function diag(code: string, severity: Diagnostic['severity'], message: string, e
   return { code, severity, message, evidence, fix };
 }
 
+interface TrailIndex {
+  requestsOf(values: Set<string>): CapturedRequest[];
+  observationsOf(values: Set<string>): Observation[];
+  /** Conversions whose click id is empty or arrived on no page of the tab. */
+  orphans: CapturedRequest[];
+}
+
 function buildTrail(
   session: Session,
   values: Set<string>,
   refs: Map<string, IdRef>,
-  idsByRequest: Map<string, ClickId[]>,
+  index: TrailIndex,
   arrivedValues: Set<string>,
   deps: TrailDeps,
 ): (Trail & { at: number }) | null {
   const ids = [...values].map((v) => refs.get(v)).filter((x): x is IdRef => !!x);
-  const hasId = (r: CapturedRequest) => (idsByRequest.get(r.id) ?? []).some((id) => values.has(id.value));
+  /** This story's requests: every request that carries one of its values. */
+  const mine = index.requestsOf(values);
+  const mineSet = new Set(mine);
+  const hasId = (r: CapturedRequest) => mineSet.has(r);
   const macro = ids.find((i) => i.macro);
   const primary = ids.find((i) => i.role === 'click' && !i.macro) ?? ids.find((i) => !i.macro) ?? ids[0];
   if (!primary) return null;
 
   // arrived
-  const arrivals = session.requests.filter((r) => isDocument(r) && hasId(r));
+  const arrivals = mine.filter((r) => isDocument(r));
   const arrivedAt = arrivals[0]?.startedAt ?? Number.POSITIVE_INFINITY;
   const arrivalHost = hostOf(arrivals[0]?.hops[arrivals[0].hops.length - 1]?.url ?? '');
   let arrived: TrailStage;
@@ -186,11 +230,11 @@ function buildTrail(
   /** A postback with this id sent from the page the id arrived on: nothing had to be stored. */
   const landingPages = new Set(arrivals.map((r) => r.pageId).filter((id) => id !== null));
   function sentFromLandingPage() {
-    return session.requests.some((r) => conversionOf(r) && hasId(r) && r.pageId !== null && landingPages.has(r.pageId));
+    return mine.some((r) => conversionOf(r) && r.pageId !== null && landingPages.has(r.pageId));
   }
 
   // stored
-  const obs = session.observations.filter((o) => values.has(o.value));
+  const obs = index.observationsOf(values);
   const stored = obs.filter((o) => STORED_PLACES.has(o.place));
   let storedStage: TrailStage;
   if (stored.length > 0) {
@@ -230,8 +274,8 @@ function buildTrail(
 
   // carried
   const carriedObs = obs.filter((o) => CARRIED_PLACES.has(o.place));
-  const carriedReqs = session.requests.filter(
-    (r) => !isDocument(r) && !conversionOf(r) && hasId(r) && recognitionsOf(r).some((x) => x.kind !== 'landing'),
+  const carriedReqs = mine.filter(
+    (r) => !isDocument(r) && !conversionOf(r) && recognitionsOf(r).some((x) => x.kind !== 'landing'),
   );
   const carried =
     carriedObs.length + carriedReqs.length > 0
@@ -245,7 +289,7 @@ function buildTrail(
       : stage({ stage: 'carried', state: 'pending', summary: 'Not carried on by a link, form or later request (not needed when the landing sends the postback itself).' });
 
   // sent
-  const sentReqs = session.requests.filter((r) => conversionOf(r) && hasId(r));
+  const sentReqs = mine.filter((r) => conversionOf(r));
   let sent: TrailStage;
   if (sentReqs.length > 0) {
     const diagnostics: Diagnostic[] = [];
@@ -272,12 +316,14 @@ function buildTrail(
       diagnostics,
     });
   } else {
-    const foreign = session.requests.filter((r) => {
-      const rec = conversionOf(r);
-      if (!rec || r.startedAt < arrivedAt || hasId(r)) return false;
-      const id = rec.clickId?.value ?? '';
-      return id === '' || !arrivedValues.has(id);
-    });
+    // Postbacks whose click id arrived nowhere: candidates for "carried the wrong id". A few are enough to show.
+    const foreign: CapturedRequest[] = [];
+    if (arrivals.length > 0) {
+      for (const r of index.orphans) {
+        if (r.startedAt >= arrivedAt && !hasId(r)) foreign.push(r);
+        if (foreign.length >= 20) break;
+      }
+    }
     const formSubmit = session.pages.find((p) => p.transition === 'form_submit' && p.at >= arrivedAt && (arrivalHost === '' || hostOf(p.url) === arrivalHost));
     if (arrivals.length > 0 && foreign.length > 0) {
       const rec = foreign[0] ? conversionOf(foreign[0]) : undefined;
