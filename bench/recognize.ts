@@ -98,7 +98,8 @@ export function makeCorpus(size = 20_000, seed = 42): Corpus {
   return { ordinary: flat(ordinary), tracker: flat(tracker), mixed: flat(mixed) };
 }
 
-let sink = 0;
+/** Results are counted into this module variable so the engine cannot skip the work. */
+export let sink = 0;
 
 /** Median ops/s of `fn` over `urls`, after a warm-up. */
 function measure(urls: readonly string[], fn: (u: string) => unknown, rounds = 9): number {
@@ -164,13 +165,12 @@ export async function benchRecognize(): Promise<Record<string, number | string>>
     'full recognition cost vs new URL()+params (target <= 2)': `${ratio(fullRatio)} ${fullRatio <= 2 ? 'OK' : 'MISSED'}`,
     'new URL(), mixed 90/10 (ops/s)': round(mixedUrl),
     'recognize, mixed 90/10 (ops/s)': round(mixedRec),
-    _sink: sink % 2,
   };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   benchRecognize().then((figures) => {
     const width = Math.max(...Object.keys(figures).map((k) => k.length));
-    for (const [k, v] of Object.entries(figures)) if (k !== '_sink') console.log(`${k.padEnd(width)}  ${v}`);
+    for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(width)}  ${v}`);
   });
 }

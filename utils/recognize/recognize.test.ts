@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { systems } from '../systems';
+import { defineSystem } from '../systems/define-system';
 import { defineUserSystem } from '../systems/define-user-system';
 import { ORDINARY_URLS } from '../systems/ordinary-urls';
 import { compileRegistry } from './compile';
@@ -212,6 +213,43 @@ describe('user systems', () => {
     expect(r?.clickId?.value).toBe('abc');
     expect(recognize('https://my.example/conv?click=abc', { systems: list })).toBeNull();
     expect(() => defineUserSystem({ id: 'x', name: 'x', pathPattern: 'conv', clickIdParam: 'c' })).toThrow();
+  });
+});
+
+describe('path captures', () => {
+  it('reads named groups, also next to unnamed groups and back-references', () => {
+    const make = (pattern: string) =>
+      defineSystem({
+        id: 'cap',
+        name: 'Captures',
+        docs: [],
+        shapes: [
+          {
+            kind: 'postback',
+            label: 'x',
+            path: { type: 'regex', pattern, marker: '/conv' },
+            required: ['c'],
+          },
+        ],
+        clickIds: [{ param: 'c', role: 'click' }],
+        fields: [],
+        knownParams: [],
+        responses: [],
+        responseCaveat: 'Check the log.',
+        examples: { match: [], noMatch: [] },
+      });
+    const url = 'https://x.example/b/k9/conv?c=1';
+    expect(recognize(url, { systems: [make('^/(?<zone>a|b)/(?<key>\\w+)/conv$')] })?.fields).toMatchObject({
+      zone: 'b',
+      key: 'k9',
+    });
+    expect(recognize(url, { systems: [make('^/(a|b)/(?<key>\\w+)/conv$')] })?.fields).toMatchObject({
+      key: 'k9',
+    });
+    expect(
+      recognize('https://x.example/k9/k9/conv?c=1', { systems: [make('^/(?<key>\\w+)/\\k<key>/conv$')] })
+        ?.fields.key,
+    ).toBe('k9');
   });
 });
 

@@ -8,7 +8,7 @@ import { parseStatus, suggestStatus } from '../diagnose/parse-status';
 import { readResponse } from '../response/read-response';
 import { systems } from '../systems';
 import { detectMacro } from './macros';
-import { findClickIds, recognize } from './recognize';
+import { findClickIds, recognize, recognizeDetailed } from './recognize';
 import { RecognitionSchema } from './schema';
 
 /**
@@ -116,6 +116,8 @@ const urlArb = fc.oneof(
 );
 
 function exercise(url: string, body?: string): void {
+  // The option-free fast path and the detailed path agree.
+  expect(recognize(url)).toEqual(recognizeDetailed(url, {})?.recognition ?? null);
   const r = recognize(url, { method: 'POST', body });
   if (r !== null) expect(RecognitionSchema.safeParse(r).success).toBe(true);
   findClickIds(url, { body });
