@@ -40,6 +40,7 @@ export interface CompiledShape {
   ignoreCase: boolean;
   /** Literal a regex path must contain (checked before running the regex). */
   marker: string | undefined;
+  /** The full path test, with named captures (the recogniser calls it for regex paths only). */
   matchPath: (path: string) => Captures | null;
   required: readonly string[];
   anyOf: readonly string[];
@@ -59,7 +60,7 @@ export interface CompiledSystem {
   /** `bestScoreFrom[i]`: the highest score among shapes i… (a system that cannot win is skipped). */
   bestScoreFrom: number[];
   /**
-   * Whether any shape's path can match, from one or two Set lookups: most systems live on a
+   * Whether any shape's path can match, from a few string compares: most systems live on a
    * handful of paths (`/postback`, `/aff_lsr` …), so most URLs skip them without a shape test.
    */
   mayMatchPath: (path: string, trimmed: string, last: string) => boolean;
