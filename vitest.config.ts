@@ -5,7 +5,13 @@ import { WxtVitest } from 'wxt/testing/vitest-plugin';
 export default defineConfig({
   plugins: [WxtVitest(), preact()],
   test: {
-    include: ['utils/**/*.test.ts', 'components/**/*.test.tsx', 'entrypoints/**/*.test.ts', 'lab/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: [
+      'utils/**/*.test.ts',
+      'components/**/*.test.tsx',
+      'entrypoints/**/*.test.ts',
+      'lab/**/*.test.ts',
+      'scripts/**/*.test.ts',
+    ],
     environment: 'node',
     server: { deps: { inline: ['zustand'] } },
     testTimeout: 20_000,

@@ -44,7 +44,12 @@ interface TraceEvent {
 }
 
 /** Main-thread time of scripts from this extension during one page load, from a Chromium trace. */
-async function contentScriptMs(context: BrowserContext, page: Page, url: string, extensionId: string): Promise<number> {
+async function contentScriptMs(
+  context: BrowserContext,
+  page: Page,
+  url: string,
+  extensionId: string,
+): Promise<number> {
   const cdp = await context.newCDPSession(page);
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (e) => {
@@ -57,9 +62,14 @@ async function contentScriptMs(context: BrowserContext, page: Page, url: string,
   await cdp.send('Tracing.end');
   await done;
   await cdp.detach();
-  const ours = (e: TraceEvent) => (e.args?.data?.url ?? e.args?.data?.scriptName ?? '').startsWith(`chrome-extension://${extensionId}/`);
+  const ours = (e: TraceEvent) =>
+    (e.args?.data?.url ?? e.args?.data?.scriptName ?? '').startsWith(`chrome-extension://${extensionId}/`);
   // Top-level evaluations and callbacks of our scripts; nested events are inside these.
-  return events.filter((e) => e.ph === 'X' && (e.name === 'EvaluateScript' || e.name === 'FunctionCall') && ours(e)).reduce((n, e) => n + (e.dur ?? 0), 0) / 1000;
+  return (
+    events
+      .filter((e) => e.ph === 'X' && (e.name === 'EvaluateScript' || e.name === 'FunctionCall') && ours(e))
+      .reduce((n, e) => n + (e.dur ?? 0), 0) / 1000
+  );
 }
 
 async function loadMs(page: Page, url: string): Promise<number> {
@@ -90,8 +100,10 @@ export async function benchExtension(rounds = 15): Promise<Record<string, string
 
     const page = await withExt.context.newPage();
     const scriptMs: number[] = [];
-    for (let i = 0; i < Math.min(rounds, 10); i++) scriptMs.push(await contentScriptMs(withExt.context, page, landing(i, withExt), withExt.extensionId));
-    results['content script main-thread ms per landing load, median (target well under 1)'] = +median(scriptMs).toFixed(3);
+    for (let i = 0; i < Math.min(rounds, 10); i++)
+      scriptMs.push(await contentScriptMs(withExt.context, page, landing(i, withExt), withExt.extensionId));
+    results['content script main-thread ms per landing load, median (target well under 1)'] =
+      +median(scriptMs).toFixed(3);
 
     const a = await withExt.context.newPage();
     const b = await without.context.newPage();

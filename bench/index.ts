@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { EXTENSION_DIR } from '../tests/e2e/harness';
 import { benchExtension } from './extension';
 import { benchRecognize } from './recognize';
@@ -16,7 +16,8 @@ async function main() {
   print('Recognition (pure core)', await benchRecognize());
   // Always measure what the sources build to now, not a stale .output.
   const build = spawnSync('npx', ['wxt', 'build'], { stdio: 'ignore' });
-  if (build.status !== 0 || !existsSync(`${EXTENSION_DIR}/manifest.json`)) throw new Error('wxt build failed');
+  if (build.status !== 0 || !existsSync(`${EXTENSION_DIR}/manifest.json`))
+    throw new Error('wxt build failed');
   try {
     print('Extension in Chromium', await benchExtension());
   } catch (e) {

@@ -14,7 +14,10 @@ let failed = 0;
 function run(label, cmd, args, opts = {}) {
   console.log(`\n▶ ${label}: ${[cmd, ...args].join(' ')}`);
   const started = Date.now();
-  const res = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0', ...opts.env } });
+  const res = spawnSync(cmd, args, {
+    stdio: 'inherit',
+    env: { ...process.env, FORCE_COLOR: '0', ...opts.env },
+  });
   const ok = res.status === 0;
   console.log(`${ok ? '✔' : '✘'} ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return ok;
@@ -31,7 +34,13 @@ function step(label, cmd, args) {
 /** A Vitest run: its own counts come from the JSON reporter (the CI reads only the closing line). */
 function tests(label, args) {
   const out = join(tmp, `${label}.json`);
-  const ok = run(label, bin('vitest'), ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+  const ok = run(label, bin('vitest'), [
+    'run',
+    ...args,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+  ]);
   if (existsSync(out)) {
     const report = JSON.parse(readFileSync(out, 'utf8'));
     passed += report.numPassedTests;

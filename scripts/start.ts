@@ -1,9 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import {
+  exportTab,
+  type Harness,
+  launch,
+  sendMessage,
+  tabIdOf,
+  testLink,
+  waitFor,
+} from '../tests/e2e/harness';
 import type { SessionExport } from '../utils/export/json';
 import type { Replay } from '../utils/session/schema';
-import { exportTab, type Harness, launch, sendMessage, tabIdOf, testLink, waitFor } from '../tests/e2e/harness';
 
 /**
  * `npm start`: build the extension, start the demo lab, open Chromium with the extension on the
@@ -13,7 +21,9 @@ import { exportTab, type Harness, launch, sendMessage, tabIdOf, testLink, waitFo
 
 const args = process.argv.slice(2);
 const headless = args.includes('--headless') || !process.env.DISPLAY;
-const shotsDir = resolve(args.find((a) => a.startsWith('--screenshots='))?.slice('--screenshots='.length) ?? 'screenshots');
+const shotsDir = resolve(
+  args.find((a) => a.startsWith('--screenshots='))?.slice('--screenshots='.length) ?? 'screenshots',
+);
 
 function build() {
   console.log('Building the extension (wxt build) …');
@@ -28,7 +38,9 @@ async function interactive() {
   const page = await h.context.newPage();
   await page.goto(`${h.lab.urls.network}/`);
   console.log(`\nChromium is open on the lab's test links (${h.lab.urls.network}/).`);
-  console.log('Click a test link, sign up on the landing, then click the Postback Lens icon. Ctrl-C to stop.');
+  console.log(
+    'Click a test link, sign up on the landing, then click the Postback Lens icon. Ctrl-C to stop.',
+  );
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     h.context.once('close', () => done());
@@ -54,9 +66,13 @@ async function headlessFlow() {
   const h = await launch({ headless: true });
   try {
     const key = h.lab.postbackKey;
-    console.log(`\nThe demo lab: ${h.lab.urls.network} (network), ${h.lab.urls.tracker} (tracker), ${h.lab.urls.landing} (landings)`);
+    console.log(
+      `\nThe demo lab: ${h.lab.urls.network} (network), ${h.lab.urls.tracker} (tracker), ${h.lab.urls.landing} (landings)`,
+    );
 
-    console.log('\n1. HasOffers test link → Keitaro campaign → the seed\'s PHP landing, then "Sign up" (postback sent server-side)');
+    console.log(
+      '\n1. HasOffers test link → Keitaro campaign → the seed\'s PHP landing, then "Sign up" (postback sent server-side)',
+    );
     const php = await h.context.newPage();
     await php.goto(testLink(h, 1));
     const subid = new URL(php.url()).searchParams.get('subid') ?? '';
@@ -67,7 +83,9 @@ async function headlessFlow() {
       return e.trails.some((t) => t.stages.some((s) => s.stage === 'sent' && s.state === 'invisible')) && e;
     });
     printTrails(phpExport);
-    const transactionId = phpExport.trails[0]?.ids.find((i) => i.param === 'external_id' || i.param === 'transaction_id')?.value;
+    const transactionId = phpExport.trails[0]?.ids.find(
+      (i) => i.param === 'external_id' || i.param === 'transaction_id',
+    )?.value;
 
     console.log('\n2. The same click on a landing that fires the postback with fetch');
     const fetchPage = await h.context.newPage();
@@ -81,7 +99,7 @@ async function headlessFlow() {
       }),
     );
 
-    console.log('\n3. Rebuild and replay the PHP landing\'s server-side postback, and the network\'s aff_lsr');
+    console.log("\n3. Rebuild and replay the PHP landing's server-side postback, and the network's aff_lsr");
     const replays = [
       `${h.lab.urls.tracker}/${key}/postback?subid=${encodeURIComponent(subid)}&status=lead&payout=1`,
       `${h.lab.urls.network}/aff_lsr?offer_id=1&transaction_id=${transactionId ?? ''}`,
@@ -89,7 +107,9 @@ async function headlessFlow() {
     ];
     for (const url of replays) {
       const r = await replay(h, phpExport.session.id, url);
-      console.log(`  GET ${url}\n    → ${r.response?.status ?? 'no answer'} "${r.response?.body ?? r.error}" — ${r.meaning?.message ?? ''}`);
+      console.log(
+        `  GET ${url}\n    → ${r.response?.status ?? 'no answer'} "${r.response?.body ?? r.error}" — ${r.meaning?.message ?? ''}`,
+      );
     }
 
     mkdirSync(shotsDir, { recursive: true });

@@ -3,7 +3,12 @@ import { z } from 'zod';
 /** User settings, edited on the options page. Every field has a default so a fresh install works. */
 export const SettingsSchema = z.object({
   /** Keitaro tracker base, e.g. https://tracker.example — the postback goes to `${trackerUrl}/${postbackKey}/postback`. */
-  trackerUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'Use an http(s) URL, e.g. https://tracker.example' })]).default(''),
+  trackerUrl: z
+    .union([
+      z.literal(''),
+      z.url({ protocol: /^https?$/, error: 'Use an http(s) URL, e.g. https://tracker.example' }),
+    ])
+    .default(''),
   /** Keitaro postback key (Maintenance/Settings → Postback URL). Real keys are short hex, but the length is not fixed [P1][P3]. */
   postbackKey: z
     .string()
@@ -25,7 +30,12 @@ export const SettingsSchema = z.object({
       recentSessions: z.number().int().min(1).max(200).default(20),
       replaysPerSession: z.number().int().min(1).max(1_000).default(100),
     })
-    .default({ requestsPerTab: 10_000, observationsPerTab: 2_000, recentSessions: 20, replaysPerSession: 100 }),
+    .default({
+      requestsPerTab: 10_000,
+      observationsPerTab: 2_000,
+      recentSessions: 20,
+      replaysPerSession: 100,
+    }),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -67,7 +67,9 @@ describe('capture against the demo lab', () => {
     // One story: the network's transaction id and the tracker's subid, linked through the redirect chain.
     expect(trail?.ids.map((i) => i.value)).toEqual(expect.arrayContaining([subid, transactionId]));
     expect(ex.trails.filter((t) => t.ids.some((i) => i.value === transactionId))).toHaveLength(1);
-    const chain = ex.session.requests.find((r) => r.type === 'main_frame' && r.hops[0]?.url.includes('/aff_c?'));
+    const chain = ex.session.requests.find(
+      (r) => r.type === 'main_frame' && r.hops[0]?.url.includes('/aff_c?'),
+    );
     expect(chain?.hops.map((hop) => new URL(hop.url).hostname)).toEqual([
       'demo.go2cloud.org',
       'tracker.example',
@@ -77,7 +79,9 @@ describe('capture against the demo lab', () => {
     const stored = stageOf(trail, 'stored');
     expect(stored?.state).toBe('ok');
     expect(stored?.observations).toEqual(
-      expect.arrayContaining([expect.objectContaining({ place: 'session-cookie', name: 'PHPSESSID', value: subid })]),
+      expect.arrayContaining([
+        expect.objectContaining({ place: 'session-cookie', name: 'PHPSESSID', value: subid }),
+      ]),
     );
     expect(stageOf(trail, 'sent')?.summary).toMatch(/not visible from the browser/i);
     // The lab's tracker did receive it, server to server: the browser saw none of it.
@@ -187,7 +191,10 @@ describe('capture against the demo lab', () => {
 
   it('loses nothing when the service worker is stopped mid-session', async () => {
     const { page, subid, tabId } = await land(OFFER.pixel);
-    await waitFor('the landing to be recorded', async () => (await exportTab(h, tabId)).session.requests.length > 0);
+    await waitFor(
+      'the landing to be recorded',
+      async () => (await exportTab(h, tabId)).session.requests.length > 0,
+    );
     const before = await exportTab(h, tabId);
 
     await stopServiceWorker(h);
@@ -216,7 +223,8 @@ describe('capture against the demo lab', () => {
     await expect.poll(() => page.textContent('#status'), { timeout: 60_000 }).toBe('done 1000');
     const tabId = await tabIdOf(h, page);
     const count = (e: SessionExport) =>
-      e.session.requests.filter((r) => r.hops.some((hop) => hop.recognition?.kind === 'update-tokens')).length;
+      e.session.requests.filter((r) => r.hops.some((hop) => hop.recognition?.kind === 'update-tokens'))
+        .length;
     const ex = await waitFor(
       'all 1,000 requests to be stored',
       async () => {

@@ -18,7 +18,7 @@ export function chromiumPath(): string {
     (p): p is string => !!p,
   );
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error('Chromium not found: install Debian\'s `chromium` or set CHROMIUM_PATH');
+  if (!found) throw new Error("Chromium not found: install Debian's `chromium` or set CHROMIUM_PATH");
   return found;
 }
 
@@ -55,7 +55,9 @@ export async function launch(opts: LaunchOptions = {}): Promise<Harness> {
     headless: opts.headless ?? true,
     viewport: { width: 1100, height: 800 },
     args: [
-      ...(withExtension ? [`--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`] : []),
+      ...(withExtension
+        ? [`--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`]
+        : []),
       '--host-resolver-rules=MAP * 127.0.0.1',
       '--no-sandbox',
       '--disable-gpu',
@@ -71,7 +73,15 @@ export async function launch(opts: LaunchOptions = {}): Promise<Harness> {
     await lab.close();
     rmSync(profile, { recursive: true, force: true });
   };
-  if (!withExtension) return { lab, context, worker: undefined as unknown as Worker, extensionId: '', ext: undefined as unknown as Page, close };
+  if (!withExtension)
+    return {
+      lab,
+      context,
+      worker: undefined as unknown as Worker,
+      extensionId: '',
+      ext: undefined as unknown as Page,
+      close,
+    };
   try {
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     const extensionId = new URL(worker.url()).host;
@@ -104,7 +114,10 @@ async function warmUp(h: Harness) {
   throw new Error('The extension recorded nothing within 30 s');
 }
 
-export async function sendMessage(h: Harness, message: object): Promise<{ ok: boolean; data?: unknown; error?: string }> {
+export async function sendMessage(
+  h: Harness,
+  message: object,
+): Promise<{ ok: boolean; data?: unknown; error?: string }> {
   return h.ext.evaluate((m) => chrome.runtime.sendMessage(m), message);
 }
 
@@ -125,7 +138,11 @@ export async function exportTab(h: Harness, tabId: number): Promise<SessionExpor
 }
 
 /** Poll until `check` returns a value (not undefined/false), or fail with the last seen state. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -138,7 +155,9 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`Timed out waiting for ${what}: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+  throw new Error(
+    `Timed out waiting for ${what}: ${last instanceof Error ? last.message : JSON.stringify(last)}`,
+  );
 }
 
 /** The HasOffers-like test link of the offer whose URL is the named tracker campaign. */
@@ -169,7 +188,11 @@ export async function stopServiceWorker(h: Harness): Promise<void> {
   });
   await cdp.send('ServiceWorker.enable');
   await waitFor('the worker version', async () => status.size > 0);
-  for (const [versionId, s] of status) if (s !== 'stopped') await cdp.send('ServiceWorker.stopWorker', { versionId });
-  await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('the worker did not stop')), 10_000))]);
+  for (const [versionId, s] of status)
+    if (s !== 'stopped') await cdp.send('ServiceWorker.stopWorker', { versionId });
+  await Promise.race([
+    done,
+    new Promise((_, reject) => setTimeout(() => reject(new Error('the worker did not stop')), 10_000)),
+  ]);
   await cdp.detach();
 }

@@ -2,6 +2,7 @@ import type { WxtStorage } from '@wxt-dev/storage';
 import type { browser as browserApi } from 'wxt/browser';
 
 type Browser = typeof browserApi;
+
 import { exportSession } from '../export/json';
 import { type Message, parseMessage, type Reply } from '../messages';
 import type { Observation } from '../session/schema';
@@ -38,14 +39,25 @@ export function createMessageHandler(deps: MessageDeps) {
   };
 }
 
-async function handle(message: Message, sender: Sender, deps: MessageDeps, now: () => number): Promise<unknown> {
+async function handle(
+  message: Message,
+  sender: Sender,
+  deps: MessageDeps,
+  now: () => number,
+): Promise<unknown> {
   const { writer, storage } = deps;
   switch (message.type) {
     case 'observations': {
       const tabId = sender.tab?.id;
       if (tabId === undefined) throw new Error('observations come from a tab');
       const cookies = await cookieObservations(deps.browser, message.pageUrl, message.ids, now());
-      writer.push({ type: 'observations', tabId, at: now(), frameId: sender.frameId ?? 0, observations: [...message.observations, ...cookies] });
+      writer.push({
+        type: 'observations',
+        tabId,
+        at: now(),
+        frameId: sender.frameId ?? 0,
+        observations: [...message.observations, ...cookies],
+      });
       return null;
     }
     case 'page-request': {
@@ -58,7 +70,8 @@ async function handle(message: Message, sender: Sender, deps: MessageDeps, now: 
     case 'export-session': {
       await writer.flush();
       const index = parseIndex(await storage.getItem('local:index'));
-      const id = message.sessionId ?? (message.tabId === undefined ? undefined : index.live[String(message.tabId)]);
+      const id =
+        message.sessionId ?? (message.tabId === undefined ? undefined : index.live[String(message.tabId)]);
       if (!id) throw new Error('No session for that tab yet');
       const session = parseSession(await storage.getItem(sessionKey(id)));
       if (!session) throw new Error(`Session ${id} is missing or unreadable`);
@@ -87,7 +100,12 @@ async function handle(message: Message, sender: Sender, deps: MessageDeps, now: 
 }
 
 /** The cookie jar, HttpOnly included (the page's `document.cookie` cannot see those): cookies whose value holds a click id. */
-async function cookieObservations(browser: Browser, pageUrl: string, ids: string[], at: number): Promise<Array<Omit<Observation, 'pageId'>>> {
+async function cookieObservations(
+  browser: Browser,
+  pageUrl: string,
+  ids: string[],
+  at: number,
+): Promise<Array<Omit<Observation, 'pageId'>>> {
   if (ids.length === 0 || !/^https?:/.test(pageUrl)) return [];
   const cookies = await browser.cookies.getAll({ url: pageUrl });
   const found: Array<Omit<Observation, 'pageId'>> = [];

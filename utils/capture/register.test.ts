@@ -1,14 +1,18 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseSession, sessionKey } from '../storage';
 import { registerCapture } from './register';
 
 /** The fake browser has no webRequest: a stand-in event per listener, called as Chromium would. */
 function fakeEvent() {
   const listeners: Array<(d: unknown) => unknown> = [];
-  return { listeners, addListener: vi.fn((fn: (d: unknown) => unknown) => listeners.push(fn)), fire: (d: unknown) => listeners.map((l) => l(d)) };
+  return {
+    listeners,
+    addListener: vi.fn((fn: (d: unknown) => unknown) => listeners.push(fn)),
+    fire: (d: unknown) => listeners.map((l) => l(d)),
+  };
 }
 
 function setup() {
@@ -50,25 +54,62 @@ describe('background wiring', () => {
 
   it('registers every listener synchronously, Set-Cookie included', () => {
     const { webRequest } = setup();
-    expect(webRequest.onBeforeRequest.addListener).toHaveBeenCalledWith(expect.any(Function), { urls: ['<all_urls>'] }, ['requestBody']);
-    expect(webRequest.onHeadersReceived.addListener).toHaveBeenCalledWith(expect.any(Function), { urls: ['<all_urls>'] }, [
-      'responseHeaders',
-      'extraHeaders',
-    ]);
-    for (const e of [webRequest.onBeforeRedirect, webRequest.onCompleted, webRequest.onErrorOccurred]) expect(e.listeners).toHaveLength(1);
+    expect(webRequest.onBeforeRequest.addListener).toHaveBeenCalledWith(
+      expect.any(Function),
+      { urls: ['<all_urls>'] },
+      ['requestBody'],
+    );
+    expect(webRequest.onHeadersReceived.addListener).toHaveBeenCalledWith(
+      expect.any(Function),
+      { urls: ['<all_urls>'] },
+      ['responseHeaders', 'extraHeaders'],
+    );
+    for (const e of [webRequest.onBeforeRedirect, webRequest.onCompleted, webRequest.onErrorOccurred])
+      expect(e.listeners).toHaveLength(1);
   });
 
   it('stores a tracker request with its redirect hop and answer, and ignores ordinary traffic', async () => {
     const { webRequest, writer } = setup();
-    webRequest.onBeforeRequest.fire({ ...base, requestId: '1', type: 'main_frame', url: 'https://demo.go2cloud.org/aff_c?offer_id=1&aff_id=2' });
-    webRequest.onBeforeRedirect.fire({ ...base, requestId: '1', type: 'main_frame', url: 'https://demo.go2cloud.org/aff_c?offer_id=1&aff_id=2', redirectUrl: 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv', statusCode: 302 });
-    webRequest.onCompleted.fire({ ...base, requestId: '1', type: 'main_frame', url: 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv', statusCode: 200 });
-    webRequest.onBeforeRequest.fire({ ...base, requestId: '2', type: 'image', url: 'https://cdn.example.com/logo.png?v=3' });
-    webRequest.onBeforeRequest.fire({ ...base, tabId: -1, requestId: '3', type: 'xmlhttprequest', url: 'https://t.example/e89bcbe/postback?subid=x' });
+    webRequest.onBeforeRequest.fire({
+      ...base,
+      requestId: '1',
+      type: 'main_frame',
+      url: 'https://demo.go2cloud.org/aff_c?offer_id=1&aff_id=2',
+    });
+    webRequest.onBeforeRedirect.fire({
+      ...base,
+      requestId: '1',
+      type: 'main_frame',
+      url: 'https://demo.go2cloud.org/aff_c?offer_id=1&aff_id=2',
+      redirectUrl: 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv',
+      statusCode: 302,
+    });
+    webRequest.onCompleted.fire({
+      ...base,
+      requestId: '1',
+      type: 'main_frame',
+      url: 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv',
+      statusCode: 200,
+    });
+    webRequest.onBeforeRequest.fire({
+      ...base,
+      requestId: '2',
+      type: 'image',
+      url: 'https://cdn.example.com/logo.png?v=3',
+    });
+    webRequest.onBeforeRequest.fire({
+      ...base,
+      tabId: -1,
+      requestId: '3',
+      type: 'xmlhttprequest',
+      url: 'https://t.example/e89bcbe/postback?subid=x',
+    });
     await writer.flush();
     const session = await sessionOfTab(3);
     expect(session?.requests.map((r) => r.id)).toEqual(['1']);
-    expect(session?.requests[0]?.hops.map((h) => [h.recognition?.system, h.recognition?.kind, h.status])).toEqual([
+    expect(
+      session?.requests[0]?.hops.map((h) => [h.recognition?.system, h.recognition?.kind, h.status]),
+    ).toEqual([
       ['hasoffers', 'click', 302],
       ['keitaro', 'landing', 200],
     ]);
@@ -77,27 +118,50 @@ describe('background wiring', () => {
 
   it('never throws out of a listener on hostile details', async () => {
     const { webRequest, writer } = setup();
-    expect(() => webRequest.onBeforeRequest.fire({ ...base, requestId: '9', type: 'image', url: 'http://%zz/%E0%A4%A?subid=__proto__' })).not.toThrow();
+    expect(() =>
+      webRequest.onBeforeRequest.fire({
+        ...base,
+        requestId: '9',
+        type: 'image',
+        url: 'http://%zz/%E0%A4%A?subid=__proto__',
+      }),
+    ).not.toThrow();
     expect(() => webRequest.onBeforeRequest.fire(null)).not.toThrow();
     await writer.flush();
   });
 
   it('answers export messages from the extension, and ignores strangers and stray shapes', async () => {
     const { webRequest, writer } = setup();
-    webRequest.onBeforeRequest.fire({ ...base, requestId: '1', type: 'main_frame', url: 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv' });
+    webRequest.onBeforeRequest.fire({
+      ...base,
+      requestId: '1',
+      type: 'main_frame',
+      url: 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv',
+    });
     await writer.flush();
-    const ours = (await ask({ type: 'export-session', tabId: 3 })) as { ok: boolean; data: { trails: Array<{ ids: Array<{ value: string }> }> } };
+    const ours = (await ask({ type: 'export-session', tabId: 3 })) as {
+      ok: boolean;
+      data: { trails: Array<{ ids: Array<{ value: string }> }> };
+    };
     expect(ours).toMatchObject({ ok: true, data: { format: 'postback-lens/session', version: 1 } });
     expect(ours.data.trails[0]?.ids[0]?.value).toBe('51ts6sgr1cbkdhljnrv');
     expect(await ask({ type: 'export-session', tabId: 3 }, { id: 'another-extension' })).toBe('no answer');
     expect(await ask({ type: 'export-session', tabId: 'x' })).toBe('no answer');
     expect(await ask('hello')).toBe('no answer');
-    expect(await ask({ type: 'export-session', tabId: 99 })).toEqual({ ok: false, error: 'No session for that tab yet' });
+    expect(await ask({ type: 'export-session', tabId: 99 })).toEqual({
+      ok: false,
+      error: 'No session for that tab yet',
+    });
   });
 
   it('counts the tab closing: the session moves to recent and stays', async () => {
     const { webRequest, writer } = setup();
-    webRequest.onBeforeRequest.fire({ ...base, requestId: '1', type: 'main_frame', url: 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv' });
+    webRequest.onBeforeRequest.fire({
+      ...base,
+      requestId: '1',
+      type: 'main_frame',
+      url: 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv',
+    });
     await writer.flush();
     const id = (await sessionOfTab(3))?.id ?? '';
     await fakeBrowser.tabs.onRemoved.trigger(3, { windowId: 1, isWindowClosing: false });

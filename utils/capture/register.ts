@@ -1,8 +1,8 @@
 import type { WxtStorage } from '@wxt-dev/storage';
 import type { browser as browserApi } from 'wxt/browser';
-import { parseIndex, parseSession, sessionKey } from '../storage';
-import { buildTrails } from '../session/trail';
 import type { Session } from '../session/schema';
+import { buildTrails } from '../session/trail';
+import { parseIndex, parseSession, sessionKey } from '../storage';
 import { BADGES, badgeState } from './badge';
 import { createMessageHandler } from './handle-message';
 import { createSessionWriter } from './session-writer';
@@ -16,7 +16,11 @@ type Browser = typeof browserApi;
  * the write queue; the worker itself keeps no session in memory.
  */
 export function registerCapture(browser: Browser, storage: WxtStorage) {
-  const writer = createSessionWriter({ storage, onWritten: (sessions) => updateBadges(browser, sessions), onError: report });
+  const writer = createSessionWriter({
+    storage,
+    onWritten: (sessions) => updateBadges(browser, sessions),
+    onError: report,
+  });
   const filter = { urls: ['<all_urls>'] };
   const push = (event: ReturnType<typeof startEvent>) => {
     if (event) writer.push(event);
@@ -32,10 +36,18 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     };
 
   const wr = browser.webRequest;
-  wr.onBeforeRequest.addListener(guard((d) => push(startEvent(d))), filter, ['requestBody']);
-  wr.onBeforeRedirect.addListener(guard((d) => push(redirectEvent(d))), filter);
+  wr.onBeforeRequest.addListener(
+    guard((d) => push(startEvent(d))),
+    filter,
+    ['requestBody'],
+  );
+  wr.onBeforeRedirect.addListener(
+    guard((d) => push(redirectEvent(d))),
+    filter,
+  );
   // Chromium shows Set-Cookie to extensions only with 'extraHeaders'; Firefox has no such option and shows it anyway.
-  const extra = (wr as unknown as { OnHeadersReceivedOptions?: Record<string, string> }).OnHeadersReceivedOptions?.EXTRA_HEADERS;
+  const extra = (wr as unknown as { OnHeadersReceivedOptions?: Record<string, string> })
+    .OnHeadersReceivedOptions?.EXTRA_HEADERS;
   wr.onHeadersReceived.addListener(
     guard((d) => {
       if (d.tabId >= 0) writer.push(headersEvent(d));
@@ -43,25 +55,42 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     filter,
     extra ? ['responseHeaders', 'extraHeaders' as 'responseHeaders'] : ['responseHeaders'],
   );
-  wr.onCompleted.addListener(guard((d) => d.tabId >= 0 && writer.push(completeEvent(d))), filter);
-  wr.onErrorOccurred.addListener(guard((d) => d.tabId >= 0 && writer.push(errorEvent(d))), filter);
+  wr.onCompleted.addListener(
+    guard((d) => d.tabId >= 0 && writer.push(completeEvent(d))),
+    filter,
+  );
+  wr.onErrorOccurred.addListener(
+    guard((d) => d.tabId >= 0 && writer.push(errorEvent(d))),
+    filter,
+  );
 
   browser.webNavigation.onCommitted.addListener(
     guard((d) => {
       if (d.tabId < 0 || !/^https?:/.test(d.url)) return;
-      writer.push({ type: 'navigation', tabId: d.tabId, at: d.timeStamp, frameId: d.frameId, url: d.url, transition: d.transitionType });
+      writer.push({
+        type: 'navigation',
+        tabId: d.tabId,
+        at: d.timeStamp,
+        frameId: d.frameId,
+        url: d.url,
+        transition: d.transitionType,
+      });
     }),
   );
-  browser.tabs.onRemoved.addListener(guard((tabId: number) => writer.push({ type: 'tab-closed', tabId, at: Date.now() })));
+  browser.tabs.onRemoved.addListener(
+    guard((tabId: number) => writer.push({ type: 'tab-closed', tabId, at: Date.now() })),
+  );
 
   const handle = createMessageHandler({ browser, storage, writer });
-  browser.runtime.onMessage.addListener((raw: unknown, sender: Parameters<typeof handle>[1], sendResponse: (r: unknown) => void) => {
-    const reply = handle(raw, sender);
-    if (!reply) return false; // not ours: leave it to whoever it was meant for
-    reply.then(sendResponse, (e) => sendResponse({ ok: false, error: String(e) }));
-    // Keep the channel open for the async reply (the fake browser and some polyfill paths ignore returned promises).
-    return true;
-  });
+  browser.runtime.onMessage.addListener(
+    (raw: unknown, sender: Parameters<typeof handle>[1], sendResponse: (r: unknown) => void) => {
+      const reply = handle(raw, sender);
+      if (!reply) return false; // not ours: leave it to whoever it was meant for
+      reply.then(sendResponse, (e) => sendResponse({ ok: false, error: String(e) }));
+      // Keep the channel open for the async reply (the fake browser and some polyfill paths ignore returned promises).
+      return true;
+    },
+  );
 
   // A woken worker rebuilds the badges from storage: the tab-specific badge is all it shows.
   void restoreBadges(browser, storage).catch(report);

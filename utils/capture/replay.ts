@@ -25,13 +25,23 @@ export async function performReplay(
   now: () => number = Date.now,
 ): Promise<Replay> {
   const started = now();
-  const base = { id: `replay-${started}-${Math.random().toString(36).slice(2, 8)}`, at: started, request: req };
+  const base = {
+    id: `replay-${started}-${Math.random().toString(36).slice(2, 8)}`,
+    at: started,
+    request: req,
+  };
   let url: URL;
   try {
     url = new URL(req.url);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('only http(s) URLs can be replayed');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new Error('only http(s) URLs can be replayed');
   } catch (e) {
-    return { ...base, response: null, error: `Not a URL that can be sent: ${(e as Error).message}`, meaning: null };
+    return {
+      ...base,
+      response: null,
+      error: `Not a URL that can be sent: ${(e as Error).message}`,
+      meaning: null,
+    };
   }
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
@@ -55,11 +65,20 @@ export async function performReplay(
     const system = recognize(req.url, { method: req.method, body: req.body })?.system ?? 'unknown';
     return {
       ...base,
-      response: { status: res.status, statusText: res.statusText, headers, body: body.text, truncated: body.truncated, ms: now() - started },
+      response: {
+        status: res.status,
+        statusText: res.statusText,
+        headers,
+        body: body.text,
+        truncated: body.truncated,
+        ms: now() - started,
+      },
       meaning: readResponse(system, body.text, res.status, { url: req.url }),
     };
   } catch (e) {
-    const error = controller.signal.aborted ? `No answer within ${TIMEOUT_MS / 1000} s` : (e as Error).message || String(e);
+    const error = controller.signal.aborted
+      ? `No answer within ${TIMEOUT_MS / 1000} s`
+      : (e as Error).message || String(e);
     return { ...base, response: null, error, meaning: null };
   } finally {
     clearTimeout(timer);

@@ -1,7 +1,7 @@
 import type { WxtStorage } from '@wxt-dev/storage';
 import { applyEvents, createSession } from '../session/apply-events';
-import { modelDeps } from '../session/model-deps';
 import type { SessionEvent } from '../session/events';
+import { modelDeps } from '../session/model-deps';
 import type { Session } from '../session/schema';
 import { isCaptureDisabled, readSettings, type Settings } from '../settings';
 import { parseIndex, parseSession, type SessionIndex, sessionKey } from '../storage';
@@ -12,7 +12,6 @@ import { parseIndex, parseSession, type SessionIndex, sessionKey } from '../stor
  * memory. A flush reads the sessions it needs, applies the events and writes them back, one flush
  * at a time, so two events never race on one session.
  */
-
 
 /** Events that make a tab worth a session; the rest only update an existing one. */
 function startsSession(e: SessionEvent): boolean {
@@ -60,9 +59,7 @@ export function createSessionWriter(opts: {
     const batch = pending;
     pending = [];
     if (batch.length === 0) return chain;
-    chain = chain
-      .then(() => write(storage, batch, opts.onWritten))
-      .catch((error) => opts.onError?.(error));
+    chain = chain.then(() => write(storage, batch, opts.onWritten)).catch((error) => opts.onError?.(error));
     return chain;
   };
 
@@ -78,8 +75,15 @@ export function createSessionWriter(opts: {
   };
 }
 
-async function write(storage: WxtStorage, batch: SessionEvent[], onWritten?: (s: Session[]) => void | Promise<void>) {
-  const [rawIndex, rawSettings] = await Promise.all([storage.getItem('local:index'), storage.getItem('local:settings')]);
+async function write(
+  storage: WxtStorage,
+  batch: SessionEvent[],
+  onWritten?: (s: Session[]) => void | Promise<void>,
+) {
+  const [rawIndex, rawSettings] = await Promise.all([
+    storage.getItem('local:index'),
+    storage.getItem('local:settings'),
+  ]);
   const index: SessionIndex = parseIndex(rawIndex ?? undefined);
   const settings: Settings = readSettings(rawSettings);
   const byTab = new Map<number, SessionEvent[]>();

@@ -80,7 +80,9 @@ export function startEvent(details: BodyDetails): SessionEvent | null {
   };
 }
 
-export function redirectEvent(details: Base & { redirectUrl: string; statusCode: number }): SessionEvent | null {
+export function redirectEvent(
+  details: Base & { redirectUrl: string; statusCode: number },
+): SessionEvent | null {
   if (details.tabId < 0) return null;
   if (!isClaimed(details.url) && !isClaimed(details.redirectUrl)) return null;
   return {
@@ -98,7 +100,11 @@ export function redirectEvent(details: Base & { redirectUrl: string; statusCode:
 }
 
 export function headersEvent(
-  details: Base & { statusCode: number; statusLine?: string; responseHeaders?: Array<{ name: string; value?: string }> },
+  details: Base & {
+    statusCode: number;
+    statusLine?: string;
+    responseHeaders?: Array<{ name: string; value?: string }>;
+  },
 ): SessionEvent {
   return {
     type: 'request-headers',
@@ -123,5 +129,11 @@ export function completeEvent(details: Base & { statusCode: number; fromCache?: 
 }
 
 export function errorEvent(details: Base & { error: string }): SessionEvent {
-  return { type: 'request-error', tabId: details.tabId, at: details.timeStamp, id: details.requestId, error: details.error };
+  return {
+    type: 'request-error',
+    tabId: details.tabId,
+    at: details.timeStamp,
+    id: details.requestId,
+    error: details.error,
+  };
 }

@@ -33,7 +33,11 @@ export const LIMITS = [
   'HTTP 200 is not proof of a conversion: Keitaro queues postbacks and checks the subid later; HasOffers can still reject a conversion it answered success=true; to.',
 ];
 
-export function exportSession(session: Session, now = Date.now(), extension = { name: 'Postback Lens', version: '0.0.0' }): SessionExport {
+export function exportSession(
+  session: Session,
+  now = Date.now(),
+  extension = { name: 'Postback Lens', version: '0.0.0' },
+): SessionExport {
   const trails = buildTrails(session);
   const diagnostics = diagnoseSession(session, trails);
   return redact({

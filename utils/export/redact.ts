@@ -6,16 +6,28 @@
 
 export const REDACTED = 'REDACTED';
 
-const SECRET_PARAMS = ['security_token', 'api_key', 'apikey', 'NetworkToken', 'Api-Key', 'secure', 'postback_key'];
+const SECRET_PARAMS = [
+  'security_token',
+  'api_key',
+  'apikey',
+  'NetworkToken',
+  'Api-Key',
+  'secure',
+  'postback_key',
+];
 const SECRET_PARAM_RE = new RegExp(`([?&;](?:${SECRET_PARAMS.join('|')})=)[^&#\\s"]*`, 'gi');
 const KEITARO_KEY_RE = /(\/\/[^/\s"]+\/)([^/?#\s"]+)(\/postback\b)/g;
-const COOKIE_RE = /^((?:PHPSESSID|JSESSIONID|ASP\.NET_SessionId|connect\.sid|laravel_session|ci_session|sessionid|session|sid)=)[^;]*/i;
+const COOKIE_RE =
+  /^((?:PHPSESSID|JSESSIONID|ASP\.NET_SessionId|connect\.sid|laravel_session|ci_session|sessionid|session|sid)=)[^;]*/i;
 // `key` is the field the recogniser gives the Keitaro postback key.
 const SECRET_KEYS = new Set([...SECRET_PARAMS, 'key'].map((k) => k.toLowerCase()));
 
 export function redactText(s: string): string {
   if (s.length === 0) return s;
-  return s.replace(KEITARO_KEY_RE, `$1${REDACTED}$3`).replace(SECRET_PARAM_RE, `$1${REDACTED}`).replace(COOKIE_RE, `$1${REDACTED}`);
+  return s
+    .replace(KEITARO_KEY_RE, `$1${REDACTED}$3`)
+    .replace(SECRET_PARAM_RE, `$1${REDACTED}`)
+    .replace(COOKIE_RE, `$1${REDACTED}`);
 }
 
 /** A deep copy with every secret replaced; object keys named like a secret lose their value. */

@@ -21,15 +21,26 @@ describe('page hook', () => {
 
   it('reports a tracker beacon with its body and still sends it', () => {
     const sent = vi.fn(() => true);
-    Object.defineProperty(window.navigator, 'sendBeacon', { value: sent, configurable: true, writable: true });
+    Object.defineProperty(window.navigator, 'sendBeacon', {
+      value: sent,
+      configurable: true,
+      writable: true,
+    });
     installHook(window);
     const reports: unknown[] = [];
     document.addEventListener(REQUEST_EVENT, (e) => reports.push(JSON.parse((e as CustomEvent).detail)));
-    expect(navigator.sendBeacon('/e89bcbe/postback', new URLSearchParams({ subid: 'abc123', status: 'lead' }))).toBe(true);
+    expect(
+      navigator.sendBeacon('/e89bcbe/postback', new URLSearchParams({ subid: 'abc123', status: 'lead' })),
+    ).toBe(true);
     navigator.sendBeacon('/analytics', 'x=1');
     expect(sent).toHaveBeenCalledTimes(2);
     expect(reports).toEqual([
-      expect.objectContaining({ via: 'beacon', method: 'POST', url: 'http://localhost:3000/e89bcbe/postback', body: 'subid=abc123&status=lead' }),
+      expect.objectContaining({
+        via: 'beacon',
+        method: 'POST',
+        url: 'http://localhost:3000/e89bcbe/postback',
+        body: 'subid=abc123&status=lead',
+      }),
     ]);
   });
 });

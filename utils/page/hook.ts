@@ -27,7 +27,10 @@ export function bodyText(body: unknown): string | undefined {
       return p.toString().slice(0, MAX);
     }
     if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
-      const bytes = body instanceof ArrayBuffer ? new Uint8Array(body) : new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+      const bytes =
+        body instanceof ArrayBuffer
+          ? new Uint8Array(body)
+          : new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
       return new TextDecoder().decode(bytes.subarray(0, MAX));
     }
     if (typeof Blob !== 'undefined' && body instanceof Blob) return `[blob ${body.size} bytes]`;
@@ -45,7 +48,9 @@ export function installHook(win: Window & typeof globalThis) {
   const doc = win.document;
   const emit = (detail: object) => {
     try {
-      doc.dispatchEvent(new CustomEvent(REQUEST_EVENT, { detail: JSON.stringify({ ...detail, at: Date.now() }) }));
+      doc.dispatchEvent(
+        new CustomEvent(REQUEST_EVENT, { detail: JSON.stringify({ ...detail, at: Date.now() }) }),
+      );
     } catch {
       // never break the page
     }
@@ -86,7 +91,14 @@ export function installHook(win: Window & typeof globalThis) {
                 .clone()
                 .text()
                 .then(
-                  (text) => emit({ via: 'fetch', url: u, method, body, response: { status: res.status, body: text.slice(0, MAX) } }),
+                  (text) =>
+                    emit({
+                      via: 'fetch',
+                      url: u,
+                      method,
+                      body,
+                      response: { status: res.status, body: text.slice(0, MAX) },
+                    }),
                   () => emit({ via: 'fetch', url: u, method, body }),
                 );
             },
@@ -104,11 +116,19 @@ export function installHook(win: Window & typeof globalThis) {
   const open = win.XMLHttpRequest?.prototype.open;
   const send = win.XMLHttpRequest?.prototype.send;
   if (open && send) {
-    win.XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
+    win.XMLHttpRequest.prototype.open = function (
+      this: XMLHttpRequest,
+      method: string,
+      url: string | URL,
+      ...rest: unknown[]
+    ) {
       xhrs.set(this, { method: String(method).toUpperCase(), url: abs(url) });
       return (open as (...a: unknown[]) => void).call(this, method, url, ...rest);
     } as XMLHttpRequest['open'];
-    win.XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, data?: Document | XMLHttpRequestBodyInit | null) {
+    win.XMLHttpRequest.prototype.send = function (
+      this: XMLHttpRequest,
+      data?: Document | XMLHttpRequestBodyInit | null,
+    ) {
       const info = xhrs.get(this);
       const body = bodyText(data);
       if (info && isTrackerLike(info.url, body)) {
@@ -118,7 +138,9 @@ export function installHook(win: Window & typeof globalThis) {
             via: 'xhr',
             ...info,
             body,
-            ...(readable && this.status ? { response: { status: this.status, body: this.responseText.slice(0, MAX) } } : {}),
+            ...(readable && this.status
+              ? { response: { status: this.status, body: this.responseText.slice(0, MAX) } }
+              : {}),
           });
         });
       }

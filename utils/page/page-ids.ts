@@ -33,7 +33,8 @@ export const PAGE_ID_PARAMS = [
 ];
 
 /** Unreplaced placeholders in every style the reference lists (§8.1): never taken as ids. */
-const MACRO = /^(\{.*\}|\[.*\]|#.*#|\$\{.*\}|%7B.*%7D|REPLACE|OPTIONAL|TRANSACTION_ID|AFFSESSIONID|CLICK_?ID|SUB_?ID)$/i;
+const MACRO =
+  /^(\{.*\}|\[.*\]|#.*#|\$\{.*\}|%7B.*%7D|REPLACE|OPTIONAL|TRANSACTION_ID|AFFSESSIONID|CLICK_?ID|SUB_?ID)$/i;
 
 /** Shorter values (`aff_sub=test`) would match half the page. Real ids are 13+ characters (§1.5, §5). */
 export const MIN_ID_LENGTH = 6;

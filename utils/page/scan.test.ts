@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+// biome-ignore-all lint/suspicious/noDocumentCookie: the page under test writes cookies this way, so the test does too
 import { beforeEach, describe, expect, it } from 'vitest';
 import { pageIds } from './page-ids';
 import { scanPage } from './scan';
@@ -7,7 +8,9 @@ const scope = () => ({ document, localStorage, sessionStorage, host: 'landing.ex
 
 describe('pageIds', () => {
   it('finds the click ids of a landing URL and skips macros and short values', () => {
-    expect(pageIds('http://lp.example/?subid=51ts6sgr1cbkdhljnrv&_token=abcdefghij&aff_sub=test&x=1')).toEqual([
+    expect(
+      pageIds('http://lp.example/?subid=51ts6sgr1cbkdhljnrv&_token=abcdefghij&aff_sub=test&x=1'),
+    ).toEqual([
       { param: 'subid', value: '51ts6sgr1cbkdhljnrv' },
       { param: '_token', value: 'abcdefghij' },
     ]);

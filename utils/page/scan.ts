@@ -4,7 +4,14 @@
  * page with 50,000 links costs the same as one with 500.
  */
 
-export type Place = 'cookie' | 'localStorage' | 'sessionStorage' | 'hidden-input' | 'input' | 'link' | 'form-action';
+export type Place =
+  | 'cookie'
+  | 'localStorage'
+  | 'sessionStorage'
+  | 'hidden-input'
+  | 'input'
+  | 'link'
+  | 'form-action';
 
 export interface Found {
   place: Place;
@@ -57,7 +64,15 @@ export function scanPage(scope: ScanScope, ids: string[], at: number): Found[] {
     const name = pair.slice(0, eq).trim();
     const value = pair.slice(eq + 1).trim();
     const id = holder(value, ids);
-    if (id) found.push({ place: 'cookie', name, value: id, raw: cut(value), where: `${scope.host} (document.cookie)`, at });
+    if (id)
+      found.push({
+        place: 'cookie',
+        name,
+        value: id,
+        raw: cut(value),
+        where: `${scope.host} (document.cookie)`,
+        at,
+      });
   }
 
   for (const place of ['localStorage', 'sessionStorage'] as const) {
@@ -85,21 +100,44 @@ export function scanPage(scope: ScanScope, ids: string[], at: number): Found[] {
     if (!id) continue;
     const name = el.name || el.id || el.type;
     const form = el.form?.getAttribute('action') ?? '';
-    found.push({ place: el.type === 'hidden' ? 'hidden-input' : 'input', name, value: id, raw: cut(el.value), where: form ? `form → ${cut(form)}` : 'page', at });
+    found.push({
+      place: el.type === 'hidden' ? 'hidden-input' : 'input',
+      name,
+      value: id,
+      raw: cut(el.value),
+      where: form ? `form → ${cut(form)}` : 'page',
+      at,
+    });
   }
 
   const links = scope.document.querySelectorAll('a[href]');
   for (let i = 0; i < Math.min(links.length, MAX_ELEMENTS); i++) {
     const href = (links[i] as HTMLAnchorElement).getAttribute('href') ?? '';
     const id = holder(href, ids);
-    if (id) found.push({ place: 'link', name: cut((links[i]?.textContent ?? '').trim()) || 'link', value: id, raw: cut(href), where: 'page', at });
+    if (id)
+      found.push({
+        place: 'link',
+        name: cut((links[i]?.textContent ?? '').trim()) || 'link',
+        value: id,
+        raw: cut(href),
+        where: 'page',
+        at,
+      });
   }
 
   const forms = scope.document.querySelectorAll('form[action]');
   for (let i = 0; i < Math.min(forms.length, MAX_ELEMENTS); i++) {
     const action = (forms[i] as HTMLFormElement).getAttribute('action') ?? '';
     const id = holder(action, ids);
-    if (id) found.push({ place: 'form-action', name: (forms[i] as HTMLFormElement).getAttribute('name') || 'form', value: id, raw: cut(action), where: 'page', at });
+    if (id)
+      found.push({
+        place: 'form-action',
+        name: (forms[i] as HTMLFormElement).getAttribute('name') || 'form',
+        value: id,
+        raw: cut(action),
+        where: 'page',
+        at,
+      });
   }
   return found;
 }

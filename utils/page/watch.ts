@@ -48,7 +48,12 @@ export function startPageWatch(win: Window, send: Send) {
     let found: Found[] = [];
     try {
       found = scanPage(
-        { document: doc, localStorage: storageOf('localStorage'), sessionStorage: storageOf('sessionStorage'), host: win.location.host },
+        {
+          document: doc,
+          localStorage: storageOf('localStorage'),
+          sessionStorage: storageOf('sessionStorage'),
+          host: win.location.host,
+        },
         ids,
         Date.now(),
       );
@@ -58,7 +63,8 @@ export function startPageWatch(win: Window, send: Send) {
     const fresh = found.filter((f) => !reported.has(foundKey(f)));
     for (const f of fresh) reported.add(foundKey(f));
     // The first scan always reports, so the background checks the cookie jar (HttpOnly too) for these ids.
-    if (fresh.length > 0 || scans === 1) send({ type: 'observations', pageUrl: win.location.href, ids, observations: fresh });
+    if (fresh.length > 0 || scans === 1)
+      send({ type: 'observations', pageUrl: win.location.href, ids, observations: fresh });
   };
   const soon = (ms = 250) => {
     timer ??= setTimeout(scan, ms);

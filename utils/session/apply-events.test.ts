@@ -25,7 +25,12 @@ const deps: ModelDeps = {
 };
 
 const tab = 7;
-const start = (id: string, url: string, at: number, extra: Partial<Extract<SessionEvent, { type: 'request-start' }>> = {}): SessionEvent => ({
+const start = (
+  id: string,
+  url: string,
+  at: number,
+  extra: Partial<Extract<SessionEvent, { type: 'request-start' }>> = {},
+): SessionEvent => ({
   type: 'request-start',
   tabId: tab,
   at,
@@ -43,10 +48,39 @@ describe('applyEvents', () => {
       createSession(tab, 1),
       [
         start('1', 'http://net.example/aff_c?offer_id=1', 10, { resourceType: 'main_frame' }),
-        { type: 'request-redirect', tabId: tab, at: 11, id: '1', url: 'http://net.example/aff_c?offer_id=1', redirectUrl: 'http://trk.example/c?external_id=abcdef123', status: 302, frameId: 0, resourceType: 'main_frame', method: 'GET' },
-        { type: 'request-redirect', tabId: tab, at: 12, id: '1', url: 'http://trk.example/c?external_id=abcdef123', redirectUrl: 'http://lp.example/?subid=zzzzzz111', status: 302, frameId: 0, resourceType: 'main_frame', method: 'GET' },
+        {
+          type: 'request-redirect',
+          tabId: tab,
+          at: 11,
+          id: '1',
+          url: 'http://net.example/aff_c?offer_id=1',
+          redirectUrl: 'http://trk.example/c?external_id=abcdef123',
+          status: 302,
+          frameId: 0,
+          resourceType: 'main_frame',
+          method: 'GET',
+        },
+        {
+          type: 'request-redirect',
+          tabId: tab,
+          at: 12,
+          id: '1',
+          url: 'http://trk.example/c?external_id=abcdef123',
+          redirectUrl: 'http://lp.example/?subid=zzzzzz111',
+          status: 302,
+          frameId: 0,
+          resourceType: 'main_frame',
+          method: 'GET',
+        },
         { type: 'request-complete', tabId: tab, at: 13, id: '1', status: 200 },
-        { type: 'navigation', tabId: tab, at: 14, frameId: 0, url: 'http://lp.example/?subid=zzzzzz111', transition: 'link' },
+        {
+          type: 'navigation',
+          tabId: tab,
+          at: 14,
+          frameId: 0,
+          url: 'http://lp.example/?subid=zzzzzz111',
+          transition: 'link',
+        },
       ],
       caps,
       deps,
@@ -66,11 +100,27 @@ describe('applyEvents', () => {
   it('starts a record at the redirect that made the request ours, keeping the earlier hop', () => {
     const s = applyEvents(
       createSession(tab, 1),
-      [{ type: 'request-redirect', tabId: tab, at: 5, id: '9', url: 'http://short.example/x', redirectUrl: 'http://lp.example/?subid=abcdefgh1', status: 301, frameId: 0, resourceType: 'main_frame', method: 'GET' }],
+      [
+        {
+          type: 'request-redirect',
+          tabId: tab,
+          at: 5,
+          id: '9',
+          url: 'http://short.example/x',
+          redirectUrl: 'http://lp.example/?subid=abcdefgh1',
+          status: 301,
+          frameId: 0,
+          resourceType: 'main_frame',
+          method: 'GET',
+        },
+      ],
       caps,
       deps,
     );
-    expect(s.requests[0]?.hops.map((h) => h.url)).toEqual(['http://short.example/x', 'http://lp.example/?subid=abcdefgh1']);
+    expect(s.requests[0]?.hops.map((h) => h.url)).toEqual([
+      'http://short.example/x',
+      'http://lp.example/?subid=abcdefgh1',
+    ]);
     expect(s.requests[0]?.hops[0]?.status).toBe(301);
   });
 
@@ -79,13 +129,29 @@ describe('applyEvents', () => {
       createSession(tab, 1),
       [
         start('2', 'http://lp.example/index.php?subid=abcdefgh12', 10, { resourceType: 'main_frame' }),
-        { type: 'request-headers', tabId: tab, at: 11, id: '2', status: 200, headers: [{ name: 'Set-Cookie', value: 'PHPSESSID=s3cr3t; path=/; HttpOnly' }, { name: 'X-Other', value: 'dropped' }] },
+        {
+          type: 'request-headers',
+          tabId: tab,
+          at: 11,
+          id: '2',
+          status: 200,
+          headers: [
+            { name: 'Set-Cookie', value: 'PHPSESSID=s3cr3t; path=/; HttpOnly' },
+            { name: 'X-Other', value: 'dropped' },
+          ],
+        },
       ],
       caps,
       deps,
     );
     expect(s.observations).toEqual([
-      expect.objectContaining({ place: 'session-cookie', name: 'PHPSESSID', value: 'abcdefgh12', httpOnly: true, expires: null }),
+      expect.objectContaining({
+        place: 'session-cookie',
+        name: 'PHPSESSID',
+        value: 'abcdefgh12',
+        httpOnly: true,
+        expires: null,
+      }),
     ]);
     expect(s.requests[0]?.responseHeaders.map((h) => h.name)).toEqual(['Set-Cookie']);
   });
@@ -95,7 +161,15 @@ describe('applyEvents', () => {
     const hookFirst = applyEvents(
       createSession(tab, 1),
       [
-        { type: 'page-request', tabId: tab, at: 10, via: 'beacon', url, method: 'POST', body: 'subid=abcdefgh1&status=lead' },
+        {
+          type: 'page-request',
+          tabId: tab,
+          at: 10,
+          via: 'beacon',
+          url,
+          method: 'POST',
+          body: 'subid=abcdefgh1&status=lead',
+        },
         start('3', url, 11, { method: 'POST', resourceType: 'ping' }),
       ],
       caps,
@@ -105,14 +179,27 @@ describe('applyEvents', () => {
       createSession(tab, 1),
       [
         start('3', url, 10, { method: 'POST', resourceType: 'ping' }),
-        { type: 'page-request', tabId: tab, at: 11, via: 'beacon', url, method: 'POST', body: 'subid=abcdefgh1&status=lead' },
+        {
+          type: 'page-request',
+          tabId: tab,
+          at: 11,
+          via: 'beacon',
+          url,
+          method: 'POST',
+          body: 'subid=abcdefgh1&status=lead',
+        },
       ],
       caps,
       deps,
     );
     for (const s of [hookFirst, webFirst]) {
       expect(s.requests).toHaveLength(1);
-      expect(s.requests[0]).toMatchObject({ id: '3', via: 'beacon', type: 'ping', requestBody: { text: 'subid=abcdefgh1&status=lead' } });
+      expect(s.requests[0]).toMatchObject({
+        id: '3',
+        via: 'beacon',
+        type: 'ping',
+        requestBody: { text: 'subid=abcdefgh1&status=lead' },
+      });
     }
   });
 
@@ -123,7 +210,15 @@ describe('applyEvents', () => {
       [
         start('4', url, 10, { resourceType: 'xmlhttprequest' }),
         { type: 'request-complete', tabId: tab, at: 12, id: '4', status: 200 },
-        { type: 'page-request', tabId: tab, at: 13, via: 'fetch', url, method: 'GET', response: { status: 200, body: 'Success' } },
+        {
+          type: 'page-request',
+          tabId: tab,
+          at: 13,
+          via: 'fetch',
+          url,
+          method: 'GET',
+          response: { status: 200, body: 'Success' },
+        },
       ],
       caps,
       deps,
@@ -132,7 +227,9 @@ describe('applyEvents', () => {
   });
 
   it('counts what the caps drop instead of losing it silently', () => {
-    const events = Array.from({ length: 150 }, (_, i) => start(`r${i}`, `http://trk.example/?subid=abcdefgh${i}`, i));
+    const events = Array.from({ length: 150 }, (_, i) =>
+      start(`r${i}`, `http://trk.example/?subid=abcdefgh${i}`, i),
+    );
     const s = applyEvents(createSession(tab, 1), events, caps, deps);
     expect(s.requests).toHaveLength(100);
     expect(s.dropped.requests).toBe(50);
@@ -143,7 +240,14 @@ describe('applyEvents', () => {
       type: 'replay',
       tabId: tab,
       at: i,
-      replay: { id: `rp${i}`, at: i, request: { url: 'http://t/x', method: 'GET', withCookies: false }, response: null, error: 'x', meaning: null },
+      replay: {
+        id: `rp${i}`,
+        at: i,
+        request: { url: 'http://t/x', method: 'GET', withCookies: false },
+        response: null,
+        error: 'x',
+        meaning: null,
+      },
     });
     const s = applyEvents(createSession(tab, 1), [1, 2, 3, 4, 5].map(replay), caps, deps);
     expect(s.replays.map((r) => r.id)).toEqual(['rp3', 'rp4', 'rp5']);
@@ -156,7 +260,16 @@ describe('applyEvents', () => {
       tabId: tab,
       at: 5,
       frameId: 0,
-      observations: [{ place: 'localStorage', name: 'kt', value: 'abcdefgh1', raw: 'abcdefgh1', where: 'lp.example', at: 5 }],
+      observations: [
+        {
+          place: 'localStorage',
+          name: 'kt',
+          value: 'abcdefgh1',
+          raw: 'abcdefgh1',
+          where: 'lp.example',
+          at: 5,
+        },
+      ],
     };
     const s = applyEvents(createSession(tab, 1), [obs, obs], caps, deps);
     expect(s.observations).toHaveLength(1);

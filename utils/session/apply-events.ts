@@ -40,7 +40,8 @@ const KEPT_HEADERS = new Set([
 ]);
 
 /** Server session cookies: a landing that sets one right after a click id arrived may keep the id server-side (the seed's `$_SESSION['subid']`). */
-const SESSION_COOKIE = /^(PHPSESSID|JSESSIONID|ASP\.NET_SessionId|connect\.sid|laravel_session|ci_session|sessionid|session|sid)$/i;
+const SESSION_COOKIE =
+  /^(PHPSESSID|JSESSIONID|ASP\.NET_SessionId|connect\.sid|laravel_session|ci_session|sessionid|session|sid)$/i;
 
 export function createSession(tabId: number, at: number, url = ''): Session {
   return {
@@ -93,7 +94,12 @@ function hop(url: string, at: number, deps: ModelDeps, method?: string, body?: s
   return { url, at, recognition, ...(status === undefined ? {} : { status }) };
 }
 
-function addRequest(session: Session, request: CapturedRequest, caps: Caps, byId: Map<string, CapturedRequest>) {
+function addRequest(
+  session: Session,
+  request: CapturedRequest,
+  caps: Caps,
+  byId: Map<string, CapturedRequest>,
+) {
   if (session.requests.length >= caps.requestsPerTab) {
     session.dropped.requests++;
     return;
@@ -105,7 +111,12 @@ function addRequest(session: Session, request: CapturedRequest, caps: Caps, byId
 function addObservations(session: Session, observations: Observation[], caps: Caps) {
   for (const o of observations) {
     const dup = session.observations.some(
-      (x) => x.place === o.place && x.name === o.name && x.value === o.value && x.where === o.where && x.pageId === o.pageId,
+      (x) =>
+        x.place === o.place &&
+        x.name === o.name &&
+        x.value === o.value &&
+        x.where === o.where &&
+        x.pageId === o.pageId,
     );
     if (dup) continue;
     if (session.observations.length >= caps.observationsPerTab) {
@@ -129,7 +140,13 @@ function findMatch(
   if (hookOnly) {
     for (const id of hooks) {
       const r = byId.get(id);
-      if (r && r.method === method.toUpperCase() && r.hops[0]?.url === url && Math.abs(r.startedAt - at) <= MATCH_WINDOW_MS) return r;
+      if (
+        r &&
+        r.method === method.toUpperCase() &&
+        r.hops[0]?.url === url &&
+        Math.abs(r.startedAt - at) <= MATCH_WINDOW_MS
+      )
+        return r;
     }
     return undefined;
   }
@@ -153,7 +170,12 @@ function keepHeaders(headers: Header[]): Header[] {
     .map((h) => ({ name: h.name, value: capText(h.value, 4096).text }));
 }
 
-function cookieObservations(request: CapturedRequest, headers: Header[], at: number, deps: ModelDeps): Observation[] {
+function cookieObservations(
+  request: CapturedRequest,
+  headers: Header[],
+  at: number,
+  deps: ModelDeps,
+): Observation[] {
   const ids = new Set<string>();
   for (const h of request.hops) for (const id of deps.idsOf(h.url)) ids.add(id);
   if (ids.size === 0) return [];
@@ -167,7 +189,15 @@ function cookieObservations(request: CapturedRequest, headers: Header[], at: num
       const cookie = parseSetCookie(line);
       if (!cookie) continue;
       const where = `${cookie.domain ?? host}${cookie.path ?? '/'}`;
-      const common = { pageId: request.pageId, name: cookie.name, raw: capText(line, 1024).text, where, at, expires: cookie.expires, httpOnly: cookie.httpOnly };
+      const common = {
+        pageId: request.pageId,
+        name: cookie.name,
+        raw: capText(line, 1024).text,
+        where,
+        at,
+        expires: cookie.expires,
+        httpOnly: cookie.httpOnly,
+      };
       const id = [...ids].find((v) => cookie.value.includes(v));
       if (id) found.push({ ...common, place: 'set-cookie', value: id });
       else if (isDocument && SESSION_COOKIE.test(cookie.name)) {
@@ -198,7 +228,8 @@ function applyEvent(
     case 'request-start': {
       if (byId.has(e.id)) return;
       const body = e.body === undefined ? undefined : capText(e.body);
-      const hookOnly = hooks.size > 0 ? findMatch(session, e.url, e.method, e.at, true, hooks, byId) : undefined;
+      const hookOnly =
+        hooks.size > 0 ? findMatch(session, e.url, e.method, e.at, true, hooks, byId) : undefined;
       if (hookOnly) {
         // The page hook reported this beacon/fetch before webRequest saw it: adopt the record.
         byId.delete(hookOnly.id);
@@ -210,7 +241,10 @@ function applyEvent(
         byId.set(e.id, hookOnly);
         return;
       }
-      const hops = [...(e.previousUrls ?? []).map((u) => hop(u, e.at, deps, e.method)), hop(e.url, e.at, deps, e.method, e.body)];
+      const hops = [
+        ...(e.previousUrls ?? []).map((u) => hop(u, e.at, deps, e.method)),
+        hop(e.url, e.at, deps, e.method, e.body),
+      ];
       const isDocument = e.resourceType === 'main_frame';
       addRequest(
         session,
@@ -222,7 +256,15 @@ function applyEvent(
           method: e.method.toUpperCase(),
           ...(e.initiator ? { initiator: e.initiator } : {}),
           hops,
-          ...(body ? { requestBody: { text: body.text, source: 'webRequest', truncated: body.truncated || !!e.bodyTruncated } } : {}),
+          ...(body
+            ? {
+                requestBody: {
+                  text: body.text,
+                  source: 'webRequest',
+                  truncated: body.truncated || !!e.bodyTruncated,
+                },
+              }
+            : {}),
           responseHeaders: [],
           startedAt: e.at,
         },
@@ -235,7 +277,24 @@ function applyEvent(
       let r = byId.get(e.id);
       if (!r) {
         // Ours only from this hop on (e.g. a short link redirecting to a tracker): start the record here.
-        applyEvent(session, { type: 'request-start', tabId: e.tabId, at: e.at, id: e.id, frameId: e.frameId, resourceType: e.resourceType, method: e.method, url: e.redirectUrl, previousUrls: [e.url] }, caps, deps, byId, hooks);
+        applyEvent(
+          session,
+          {
+            type: 'request-start',
+            tabId: e.tabId,
+            at: e.at,
+            id: e.id,
+            frameId: e.frameId,
+            resourceType: e.resourceType,
+            method: e.method,
+            url: e.redirectUrl,
+            previousUrls: [e.url],
+          },
+          caps,
+          deps,
+          byId,
+          hooks,
+        );
         r = byId.get(e.id);
         const first = r?.hops[0];
         if (first) first.status = e.status;
@@ -278,7 +337,13 @@ function applyEvent(
     case 'navigation': {
       const id = `${e.frameId}@${e.at}`;
       if (session.pages.some((p) => p.id === id)) return;
-      session.pages.push({ id, frameId: e.frameId, url: e.url, at: e.at, ...(e.transition ? { transition: e.transition } : {}) });
+      session.pages.push({
+        id,
+        frameId: e.frameId,
+        url: e.url,
+        at: e.at,
+        ...(e.transition ? { transition: e.transition } : {}),
+      });
       if (e.frameId === 0) session.url = e.url;
       // The document request that brought this page in belongs to it.
       for (let i = session.requests.length - 1; i >= 0; i--) {
@@ -310,11 +375,14 @@ function applyEvent(
       const r = findMatch(session, e.url, e.method, e.at, false, hooks, byId);
       if (r) {
         r.via = e.via;
-        if (body && (!r.requestBody || r.requestBody.text === '')) r.requestBody = { text: body.text, source: 'page-hook', truncated: body.truncated };
-        if (response) r.responseBody = { text: response.text, source: 'page-hook', truncated: response.truncated };
+        if (body && (!r.requestBody || r.requestBody.text === ''))
+          r.requestBody = { text: body.text, source: 'page-hook', truncated: body.truncated };
+        if (response)
+          r.responseBody = { text: response.text, source: 'page-hook', truncated: response.truncated };
         // A body may be what made it a tracker request (a beacon to /postback with the subid in the body).
         const first = r.hops[0];
-        if (first && !first.recognition && body) r.hops[0] = hop(first.url, first.at, deps, r.method, body.text, first.status);
+        if (first && !first.recognition && body)
+          r.hops[0] = hop(first.url, first.at, deps, r.method, body.text, first.status);
         return;
       }
       const start = hop(e.url, e.at, deps, e.method, e.body);
@@ -330,8 +398,19 @@ function applyEvent(
           method: e.method.toUpperCase(),
           via: e.via,
           hops: [start],
-          ...(body ? { requestBody: { text: body.text, source: 'page-hook' as const, truncated: body.truncated } } : {}),
-          ...(response ? { responseBody: { text: response.text, source: 'page-hook' as const, truncated: response.truncated }, status: response.status } : {}),
+          ...(body
+            ? { requestBody: { text: body.text, source: 'page-hook' as const, truncated: body.truncated } }
+            : {}),
+          ...(response
+            ? {
+                responseBody: {
+                  text: response.text,
+                  source: 'page-hook' as const,
+                  truncated: response.truncated,
+                },
+                status: response.status,
+              }
+            : {}),
           responseHeaders: [],
           startedAt: e.at,
         },

@@ -146,7 +146,11 @@ export const SessionSchema = z.object({
   observations: z.array(ObservationSchema),
   replays: z.array(ReplaySchema),
   /** What the caps dropped, counted so the panel can say so. */
-  dropped: z.object({ requests: z.number().int(), observations: z.number().int(), replays: z.number().int() }),
+  dropped: z.object({
+    requests: z.number().int(),
+    observations: z.number().int(),
+    replays: z.number().int(),
+  }),
 });
 export type Session = z.infer<typeof SessionSchema>;
 
@@ -171,7 +175,13 @@ export type TrailStage = z.infer<typeof TrailStageSchema>;
 export const TrailSchema = z.object({
   /** The id values of this story: e.g. the Keitaro subid and the HasOffers transaction_id linked through one redirect chain. */
   ids: z.array(
-    z.object({ value: z.string(), param: z.string(), system: z.string(), role: z.string(), macro: z.boolean() }),
+    z.object({
+      value: z.string(),
+      param: z.string(),
+      system: z.string(),
+      role: z.string(),
+      macro: z.boolean(),
+    }),
   ),
   stages: z.array(TrailStageSchema),
   /** Index in `stages` of the first stage that is not ok, or -1. */

@@ -13,7 +13,12 @@ export function parseSetCookie(line: string, now = Date.now()): SetCookie | null
   const [pair = '', ...attrs] = line.split(';');
   const eq = pair.indexOf('=');
   if (eq <= 0) return null;
-  const cookie: SetCookie = { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), expires: null, httpOnly: false };
+  const cookie: SetCookie = {
+    name: pair.slice(0, eq).trim(),
+    value: pair.slice(eq + 1).trim(),
+    expires: null,
+    httpOnly: false,
+  };
   let maxAge: number | null = null;
   for (const attr of attrs) {
     const i = attr.indexOf('=');

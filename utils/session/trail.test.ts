@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { modelDeps } from './model-deps';
 import { ExportSchema, exportSession } from '../export/json';
 import { applyEvents, createSession } from './apply-events';
 import { diagnoseSession } from './diagnose-session';
 import type { SessionEvent } from './events';
+import { modelDeps } from './model-deps';
 import type { Session } from './schema';
 import { buildTrails } from './trail';
 
@@ -44,10 +44,24 @@ describe('trails', () => {
     const landing = `${LP}/index.php?subid=${SUBID}`;
     const s = session([
       ...clickChain(landing),
-      { type: 'request-headers', tabId: tab, at: t(), id: 'nav1', status: 200, headers: [{ name: 'set-cookie', value: 'PHPSESSID=abc123; path=/' }] },
+      {
+        type: 'request-headers',
+        tabId: tab,
+        at: t(),
+        id: 'nav1',
+        status: 200,
+        headers: [{ name: 'set-cookie', value: 'PHPSESSID=abc123; path=/' }],
+      },
       { type: 'request-complete', tabId: tab, at: t(), id: 'nav1', status: 200 },
       { type: 'navigation', tabId: tab, at: t(), frameId: 0, url: landing, transition: 'link' },
-      { type: 'navigation', tabId: tab, at: t(), frameId: 0, url: `${LP}/index.php`, transition: 'form_submit' },
+      {
+        type: 'navigation',
+        tabId: tab,
+        at: t(),
+        frameId: 0,
+        url: `${LP}/index.php`,
+        transition: 'form_submit',
+      },
     ]);
     const trails = buildTrails(s);
     expect(trails).toHaveLength(1);
@@ -62,7 +76,10 @@ describe('trails', () => {
   });
 
   it('says stored nowhere when the landing kept nothing', () => {
-    const s = session([...clickChain(`${LP}/broken.php?subid=${SUBID}`), { type: 'request-complete', tabId: tab, at: t(), id: 'nav1', status: 200 }]);
+    const s = session([
+      ...clickChain(`${LP}/broken.php?subid=${SUBID}`),
+      { type: 'request-complete', tabId: tab, at: t(), id: 'nav1', status: 200 },
+    ]);
     const st = stages(s);
     expect(st.stored?.state).toBe('missing');
     expect(diagnoseSession(s).map((d) => d.code)).toContain('stored-nowhere');
@@ -72,10 +89,35 @@ describe('trails', () => {
   it('follows a browser postback to its answer, and reads a failure body as a problem', () => {
     const ok = session([
       ...clickChain(`${LP}/fetch.html?subid=${SUBID}`),
-      { type: 'observations', tabId: tab, at: t(), frameId: 0, observations: [{ place: 'localStorage', name: 'subid', value: SUBID, raw: SUBID, where: 'lp.example', at: clock }] },
-      { type: 'request-start', tabId: tab, at: t(), id: 'pb', frameId: 0, resourceType: 'xmlhttprequest', method: 'GET', url: `${TRK}/e89bcbe/postback?subid=${SUBID}&status=lead` },
+      {
+        type: 'observations',
+        tabId: tab,
+        at: t(),
+        frameId: 0,
+        observations: [
+          { place: 'localStorage', name: 'subid', value: SUBID, raw: SUBID, where: 'lp.example', at: clock },
+        ],
+      },
+      {
+        type: 'request-start',
+        tabId: tab,
+        at: t(),
+        id: 'pb',
+        frameId: 0,
+        resourceType: 'xmlhttprequest',
+        method: 'GET',
+        url: `${TRK}/e89bcbe/postback?subid=${SUBID}&status=lead`,
+      },
       { type: 'request-complete', tabId: tab, at: t(), id: 'pb', status: 200 },
-      { type: 'page-request', tabId: tab, at: t(), via: 'fetch', url: `${TRK}/e89bcbe/postback?subid=${SUBID}&status=lead`, method: 'GET', response: { status: 200, body: 'Success' } },
+      {
+        type: 'page-request',
+        tabId: tab,
+        at: t(),
+        via: 'fetch',
+        url: `${TRK}/e89bcbe/postback?subid=${SUBID}&status=lead`,
+        method: 'GET',
+        response: { status: 200, body: 'Success' },
+      },
     ]);
     expect(stages(ok).sent?.state).toBe('ok');
     expect(stages(ok).answered?.state).toBe('ok');
@@ -83,8 +125,25 @@ describe('trails', () => {
 
     const bad = session([
       ...clickChain(`${LP}/fetch.html?subid=${SUBID}`, 'nav2'),
-      { type: 'request-start', tabId: tab, at: t(), id: 'pb2', frameId: 0, resourceType: 'xmlhttprequest', method: 'GET', url: `${NET}/aff_lsr?offer_id=1&transaction_id=${TID}` },
-      { type: 'page-request', tabId: tab, at: t(), via: 'fetch', url: `${NET}/aff_lsr?offer_id=1&transaction_id=${TID}`, method: 'GET', response: { status: 200, body: `success=false; err_msg=Invalid Trans. ID #${TID}.;` } },
+      {
+        type: 'request-start',
+        tabId: tab,
+        at: t(),
+        id: 'pb2',
+        frameId: 0,
+        resourceType: 'xmlhttprequest',
+        method: 'GET',
+        url: `${NET}/aff_lsr?offer_id=1&transaction_id=${TID}`,
+      },
+      {
+        type: 'page-request',
+        tabId: tab,
+        at: t(),
+        via: 'fetch',
+        url: `${NET}/aff_lsr?offer_id=1&transaction_id=${TID}`,
+        method: 'GET',
+        response: { status: 200, body: `success=false; err_msg=Invalid Trans. ID #${TID}.;` },
+      },
     ]);
     expect(stages(bad).answered?.state).toBe('problem');
     expect(diagnoseSession(bad).map((d) => d.code)).toContain('failure-body');
@@ -93,7 +152,16 @@ describe('trails', () => {
   it('flags a postback whose subid differs from the one the landing received', () => {
     const s = session([
       ...clickChain(`${LP}/pixel.html?subid=${SUBID}`),
-      { type: 'request-start', tabId: tab, at: t(), id: 'pb', frameId: 0, resourceType: 'image', method: 'GET', url: `${TRK}/e89bcbe/postback?subid=zzzzzzzzzzzzz1&status=lead` },
+      {
+        type: 'request-start',
+        tabId: tab,
+        at: t(),
+        id: 'pb',
+        frameId: 0,
+        resourceType: 'image',
+        method: 'GET',
+        url: `${TRK}/e89bcbe/postback?subid=zzzzzzzzzzzzz1&status=lead`,
+      },
     ]);
     expect(stages(s).sent?.state).toBe('problem');
     expect(diagnoseSession(s).map((d) => d.code)).toContain('postback-subid-differs');
@@ -103,15 +171,41 @@ describe('trails', () => {
     const s = session(clickChain(`${LP}/macro.html?subid=%7Bsubid%7D`));
     const codes = diagnoseSession(s).map((d) => d.code);
     expect(codes).toContain('unreplaced-macro');
-    for (const trail of buildTrails(s)) expect(trail.ids.filter((i) => i.value.includes('subid') && !i.macro)).toEqual([]);
+    for (const trail of buildTrails(s))
+      expect(trail.ids.filter((i) => i.value.includes('subid') && !i.macro)).toEqual([]);
   });
 
   it('exports a valid, redacted document', () => {
     const s = session([
       ...clickChain(`${LP}/pixel.html?subid=${SUBID}`),
-      { type: 'request-start', tabId: tab, at: t(), id: 'pb', frameId: 0, resourceType: 'image', method: 'GET', url: `${TRK}/e89bcbe/postback?subid=${SUBID}&status=lead` },
-      { type: 'request-headers', tabId: tab, at: t(), id: 'nav1', status: 200, headers: [{ name: 'set-cookie', value: 'PHPSESSID=topsecret; path=/' }] },
-      { type: 'request-start', tabId: tab, at: t(), id: 'lsr', frameId: 0, resourceType: 'image', method: 'GET', url: `${NET}/aff_lsr?transaction_id=${TID}&security_token=abcd1234` },
+      {
+        type: 'request-start',
+        tabId: tab,
+        at: t(),
+        id: 'pb',
+        frameId: 0,
+        resourceType: 'image',
+        method: 'GET',
+        url: `${TRK}/e89bcbe/postback?subid=${SUBID}&status=lead`,
+      },
+      {
+        type: 'request-headers',
+        tabId: tab,
+        at: t(),
+        id: 'nav1',
+        status: 200,
+        headers: [{ name: 'set-cookie', value: 'PHPSESSID=topsecret; path=/' }],
+      },
+      {
+        type: 'request-start',
+        tabId: tab,
+        at: t(),
+        id: 'lsr',
+        frameId: 0,
+        resourceType: 'image',
+        method: 'GET',
+        url: `${NET}/aff_lsr?transaction_id=${TID}&security_token=abcd1234`,
+      },
     ]);
     const ex = exportSession(s, 0);
     expect(ExportSchema.safeParse(ex).success).toBe(true);
@@ -130,7 +224,16 @@ describe('trails: a landing that sends the postback itself', () => {
     const s = session([
       ...clickChain(landing),
       { type: 'navigation', tabId: tab, at: t(), frameId: 0, url: landing, transition: 'link' },
-      { type: 'request-start', tabId: tab, at: t(), id: 'pb', frameId: 0, resourceType: 'image', method: 'GET', url: `${TRK}/e89bcbe/postback?subid=${SUBID}&status=lead` },
+      {
+        type: 'request-start',
+        tabId: tab,
+        at: t(),
+        id: 'pb',
+        frameId: 0,
+        resourceType: 'image',
+        method: 'GET',
+        url: `${TRK}/e89bcbe/postback?subid=${SUBID}&status=lead`,
+      },
     ]);
     expect(stages(s).stored?.state).toBe('pending');
     expect(diagnoseSession(s).map((d) => d.code)).not.toContain('stored-nowhere');

@@ -85,7 +85,8 @@ export function buildTrails(session: Session, deps: TrailDeps = defaultDeps): Tr
 
   const note = (ids: ClickId[], system: string, at: number) => {
     for (const id of ids) {
-      if (!refs.has(id.value)) refs.set(id.value, { value: id.value, param: id.param, system, role: id.role, macro: id.macro });
+      if (!refs.has(id.value))
+        refs.set(id.value, { value: id.value, param: id.param, system, role: id.role, macro: id.macro });
       if (!firstSeen.has(id.value)) firstSeen.set(id.value, at);
     }
   };
@@ -93,7 +94,9 @@ export function buildTrails(session: Session, deps: TrailDeps = defaultDeps): Tr
   for (const r of session.requests) {
     const ids: ClickId[] = [];
     for (const h of r.hops) {
-      const found = [...safeIds(deps, h.url), ...(h.recognition?.clickIds ?? [])].filter((id) => id.value !== '' && significant(id));
+      const found = [...safeIds(deps, h.url), ...(h.recognition?.clickIds ?? [])].filter(
+        (id) => id.value !== '' && significant(id),
+      );
       note(found, h.recognition?.system ?? '', h.at);
       ids.push(...found);
     }
@@ -148,7 +151,7 @@ export function buildTrails(session: Session, deps: TrailDeps = defaultDeps): Tr
   }
 
   const trails = [...members.values()]
-    .map((values) => buildTrail(session, new Set(values), refs, index, arrivedValues, deps))
+    .map((values) => buildTrail(session, new Set(values), refs, index, deps))
     .filter((t): t is Trail & { at: number } => t !== null);
   trails.sort((a, b) => a.at - b.at);
   return trails.map(({ at: _at, ...t }) => t);
@@ -162,11 +165,19 @@ function safeIds(deps: TrailDeps, url: string): ClickId[] {
   }
 }
 
-function stage(s: Omit<TrailStage, 'requestIds' | 'observations' | 'diagnostics'> & Partial<TrailStage>): TrailStage {
+function stage(
+  s: Omit<TrailStage, 'requestIds' | 'observations' | 'diagnostics'> & Partial<TrailStage>,
+): TrailStage {
   return { requestIds: [], observations: [], diagnostics: [], ...s };
 }
 
-function diag(code: string, severity: Diagnostic['severity'], message: string, evidence: string, fix: string): Diagnostic {
+function diag(
+  code: string,
+  severity: Diagnostic['severity'],
+  message: string,
+  evidence: string,
+  fix: string,
+): Diagnostic {
   return { code, severity, message, evidence, fix };
 }
 
@@ -182,7 +193,6 @@ function buildTrail(
   values: Set<string>,
   refs: Map<string, IdRef>,
   index: TrailIndex,
-  arrivedValues: Set<string>,
   deps: TrailDeps,
 ): (Trail & { at: number }) | null {
   const ids = [...values].map((v) => refs.get(v)).filter((x): x is IdRef => !!x);
@@ -200,7 +210,11 @@ function buildTrail(
   const arrivalHost = hostOf(arrivals[0]?.hops[arrivals[0].hops.length - 1]?.url ?? '');
   let arrived: TrailStage;
   if (arrivals.length === 0) {
-    arrived = stage({ stage: 'arrived', state: 'missing', summary: `${primary.param}=${primary.value} was not seen arriving on a page of this tab.` });
+    arrived = stage({
+      stage: 'arrived',
+      state: 'missing',
+      summary: `${primary.param}=${primary.value} was not seen arriving on a page of this tab.`,
+    });
   } else if (macro) {
     // A placeholder that arrived with real ids (e.g. the network's transaction id) is still this click's story.
     arrived = stage({
@@ -257,14 +271,15 @@ function buildTrail(
     storedStage = stage({
       stage: 'stored',
       state: 'missing',
-      summary: 'The page stored the click id nowhere the browser can see: no cookie, no session cookie, no storage entry, no form field.',
+      summary:
+        'The page stored the click id nowhere the browser can see: no cookie, no session cookie, no storage entry, no form field.',
       diagnostics: [
         diag(
           'stored-nowhere',
           'error',
           'The click id arrived but the landing stored it nowhere, so the postback will not know it.',
           `${primary.param}=${primary.value} arrived on ${lastUrl(arrivals[0])}; no cookie, session cookie, storage entry or form field holds it.`,
-          'Start the session before storing the id (PHP: call session_start() before $_SESSION[\'subid\'] = $_GET[\'subid\']), or keep it in a cookie or a hidden form field.',
+          "Start the session before storing the id (PHP: call session_start() before $_SESSION['subid'] = $_GET['subid']), or keep it in a cookie or a hidden form field.",
         ),
       ],
     });
@@ -286,7 +301,12 @@ function buildTrail(
           observations: carriedObs,
           requestIds: carriedReqs.map((r) => r.id),
         })
-      : stage({ stage: 'carried', state: 'pending', summary: 'Not carried on by a link, form or later request (not needed when the landing sends the postback itself).' });
+      : stage({
+          stage: 'carried',
+          state: 'pending',
+          summary:
+            'Not carried on by a link, form or later request (not needed when the landing sends the postback itself).',
+        });
 
   // sent
   const sentReqs = mine.filter((r) => conversionOf(r));
@@ -297,7 +317,13 @@ function buildTrail(
       const rec = conversionOf(r);
       if (rec?.macros.length) {
         diagnostics.push(
-          diag('unreplaced-macro', 'error', 'The postback carries an unreplaced macro.', rec.macros.map((m) => `${m.param}=${m.value}`).join(', '), 'Replace the placeholder with the real value before sending the postback.'),
+          diag(
+            'unreplaced-macro',
+            'error',
+            'The postback carries an unreplaced macro.',
+            rec.macros.map((m) => `${m.param}=${m.value}`).join(', '),
+            'Replace the placeholder with the real value before sending the postback.',
+          ),
         );
       }
     }
@@ -324,19 +350,38 @@ function buildTrail(
         if (foreign.length >= 20) break;
       }
     }
-    const formSubmit = session.pages.find((p) => p.transition === 'form_submit' && p.at >= arrivedAt && (arrivalHost === '' || hostOf(p.url) === arrivalHost));
+    const formSubmit = session.pages.find(
+      (p) =>
+        p.transition === 'form_submit' &&
+        p.at >= arrivedAt &&
+        (arrivalHost === '' || hostOf(p.url) === arrivalHost),
+    );
     if (arrivals.length > 0 && foreign.length > 0) {
       const rec = foreign[0] ? conversionOf(foreign[0]) : undefined;
       const other = rec?.clickId?.value ?? '';
       sent = stage({
         stage: 'sent',
         state: 'problem',
-        summary: other ? `A postback went out with ${rec?.clickId?.param}=${other}, not this click id.` : 'A postback went out without any click id.',
+        summary: other
+          ? `A postback went out with ${rec?.clickId?.param}=${other}, not this click id.`
+          : 'A postback went out without any click id.',
         requestIds: foreign.map((r) => r.id),
         diagnostics: [
           other
-            ? diag('postback-subid-differs', 'error', `The postback's click id (${other}) differs from the one the landing received (${primary.value}).`, `${lastUrl(foreign[0])}`, 'Send the click id the landing received (read it from where the landing stored it).')
-            : diag('postback-without-click-id', 'error', 'The postback carries no click id, so the tracker cannot attribute it.', `${lastUrl(foreign[0])}`, `Add ${primary.param === 'transaction_id' ? 'transaction_id' : 'subid'}=${primary.value} to the postback.`),
+            ? diag(
+                'postback-subid-differs',
+                'error',
+                `The postback's click id (${other}) differs from the one the landing received (${primary.value}).`,
+                `${lastUrl(foreign[0])}`,
+                'Send the click id the landing received (read it from where the landing stored it).',
+              )
+            : diag(
+                'postback-without-click-id',
+                'error',
+                'The postback carries no click id, so the tracker cannot attribute it.',
+                `${lastUrl(foreign[0])}`,
+                `Add ${primary.param === 'transaction_id' ? 'transaction_id' : 'subid'}=${primary.value} to the postback.`,
+              ),
         ],
       });
     } else if (arrivals.length > 0 && formSubmit) {
@@ -344,14 +389,14 @@ function buildTrail(
         stage: 'sent',
         state: 'invisible',
         summary:
-          'Not visible from the browser: the form was submitted and no postback left the browser, so the landing\'s server probably sent it. Rebuild it here and replay it to see the tracker\'s answer.',
+          "Not visible from the browser: the form was submitted and no postback left the browser, so the landing's server probably sent it. Rebuild it here and replay it to see the tracker's answer.",
       });
     } else {
       sent = stage({
         stage: 'sent',
         state: 'pending',
         summary:
-          'No postback seen from the browser yet. If the landing\'s server sends it, the browser cannot see it: rebuild and replay it to check.',
+          "No postback seen from the browser yet. If the landing's server sends it, the browser cannot see it: rebuild and replay it to check.",
       });
     }
   }
@@ -364,26 +409,49 @@ function buildTrail(
     const rec = conversionOf(r);
     if (r.error) {
       answerState = 'problem';
-      answerDiags.push(diag('request-failed', 'error', `The postback request failed: ${r.error}.`, lastUrl(r), r.error.includes('BLOCKED_BY_CLIENT') ? 'An ad blocker or privacy extension blocked it: allow the tracker domain.' : 'Check that the tracker domain resolves and answers.'));
+      answerDiags.push(
+        diag(
+          'request-failed',
+          'error',
+          `The postback request failed: ${r.error}.`,
+          lastUrl(r),
+          r.error.includes('BLOCKED_BY_CLIENT')
+            ? 'An ad blocker or privacy extension blocked it: allow the tracker domain.'
+            : 'Check that the tracker domain resolves and answers.',
+        ),
+      );
       answers.push(`failed: ${r.error}`);
     } else if (r.responseBody && rec) {
       const meaning = deps.readResponse(rec.system, r.responseBody.text, r.status, { url: lastUrl(r) });
       answers.push(`${r.status ?? ''} ${quote(r.responseBody.text)} — ${meaning.message}`);
       if (meaning.verdict === 'rejected') {
         answerState = 'problem';
-        answerDiags.push(diag('failure-body', 'error', `HTTP ${r.status ?? 200} but the body says it failed: ${meaning.message}`, quote(r.responseBody.text), 'Fix what the answer names, then replay.'));
+        answerDiags.push(
+          diag(
+            'failure-body',
+            'error',
+            `HTTP ${r.status ?? 200} but the body says it failed: ${meaning.message}`,
+            quote(r.responseBody.text),
+            'Fix what the answer names, then replay.',
+          ),
+        );
       } else if (answerState !== 'problem') answerState = 'ok';
     } else if (r.status !== undefined) {
-      answers.push(`HTTP ${r.status}; the body of ${r.via ?? r.type} requests is not visible to extensions — replay to read it.`);
+      answers.push(
+        `HTTP ${r.status}; the body of ${r.via ?? r.type} requests is not visible to extensions — replay to read it.`,
+      );
       if (answerState === 'pending') answerState = r.status >= 400 ? 'problem' : 'invisible';
     }
   }
   for (const rp of session.replays) {
     if (![...values].some((v) => rp.request.url.includes(v) || (rp.request.body ?? '').includes(v))) continue;
     if (rp.meaning) {
-      answers.push(`replay: ${rp.response?.status ?? ''} ${quote(rp.response?.body ?? '')} — ${rp.meaning.message}`);
+      answers.push(
+        `replay: ${rp.response?.status ?? ''} ${quote(rp.response?.body ?? '')} — ${rp.meaning.message}`,
+      );
       if (rp.meaning.verdict === 'rejected' && answerState !== 'ok') answerState = 'problem';
-      else if (rp.meaning.verdict === 'accepted') answerState = answerState === 'problem' && sentReqs.length > 0 ? 'problem' : 'ok';
+      else if (rp.meaning.verdict === 'accepted')
+        answerState = answerState === 'problem' && sentReqs.length > 0 ? 'problem' : 'ok';
     } else if (rp.error) answers.push(`replay failed: ${rp.error}`);
   }
   const answered = stage({
