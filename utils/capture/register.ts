@@ -109,13 +109,16 @@ async function restoreBadges(browser: Browser, storage: WxtStorage) {
 }
 
 async function updateBadges(browser: Browser, sessions: Session[]) {
+  // Firefox's MV2 build has browserAction; MV3 has action.
+  const action = browser.action ?? (browser as unknown as { browserAction: Browser['action'] }).browserAction;
+  if (!action) return;
   for (const session of sessions) {
     if (session.closedAt !== null) continue;
     const badge = BADGES[badgeState(session, buildTrails(session))];
     try {
-      await browser.action.setBadgeText({ tabId: session.tabId, text: badge.text });
-      await browser.action.setBadgeBackgroundColor({ tabId: session.tabId, color: badge.color });
-      await browser.action.setTitle({ tabId: session.tabId, title: badge.title });
+      await action.setBadgeText({ tabId: session.tabId, text: badge.text });
+      await action.setBadgeBackgroundColor({ tabId: session.tabId, color: badge.color });
+      await action.setTitle({ tabId: session.tabId, title: badge.title });
     } catch {
       // The tab may have closed between the write and the badge: nothing to show.
     }
