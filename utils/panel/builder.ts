@@ -235,7 +235,12 @@ function trailIds(trail: Trail | undefined) {
   const real = (trail?.ids ?? []).filter((i) => !i.macro && i.value !== '');
   return {
     subid: real.find((i) => i.system === 'keitaro' && i.role === 'click')?.value ?? '',
-    transactionId: real.find((i) => i.role === 'transaction')?.value ?? '',
+    // HasOffers as a Keitaro traffic source hands its transaction_id over as the campaign link's
+    // external_id [K10][K13]: when no id is named transaction_id, that is the one aff_lsr needs.
+    transactionId:
+      real.find((i) => i.role === 'transaction')?.value ??
+      real.find((i) => i.role === 'external')?.value ??
+      '',
   };
 }
 
