@@ -61,7 +61,7 @@ describe('builder kit: form ↔ URL', () => {
       { name: 'x', value: '{odd} y' },
       { name: 'new', value: 'a b' },
     ]);
-    expect(url).toBe(PB.replace('from=Tune.com', 'from=HasOffers') + '&new=a%20b');
+    expect(url).toBe(`${PB.replace('from=Tune.com', 'from=HasOffers')}&new=a%20b`);
     expect(kit.setOthers(PB, [{ name: 'x', value: '{odd} y' }])).not.toContain('from=');
   });
 

@@ -6,7 +6,6 @@ import { readSettings } from '../settings';
 import {
   indexItem,
   loadIndex,
-  loadSession,
   loadSettings,
   parseIndex,
   parseSession,

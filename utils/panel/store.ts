@@ -1,5 +1,4 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { strings } from '../../components/strings';
 import type { Diagnostic } from '../recognize/schema';
 import type { Replay, Session, Trail } from '../session/schema';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
