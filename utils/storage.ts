@@ -23,6 +23,8 @@ export const settingsItem = storage.defineItem<Settings | null>('local:settings'
 
 export type SessionKey = `local:session:${string}`;
 export const sessionKey = (id: string): SessionKey => `local:session:${id}`;
+/** The panel's first-paint copy of a session (utils/session/preview.ts), written with it. */
+export const previewKey = (id: string): `local:preview:${string}` => `local:preview:${id}`;
 
 export function parseIndex(raw: unknown): SessionIndex {
   const parsed = IndexSchema.safeParse(raw);

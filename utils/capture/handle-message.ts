@@ -6,7 +6,7 @@ type Browser = typeof browserApi;
 import { exportSession } from '../export/json';
 import { type Message, parseMessage, type Reply } from '../messages';
 import type { Observation } from '../session/schema';
-import { parseIndex, parseSession, sessionKey } from '../storage';
+import { parseIndex, parseSession, previewKey, sessionKey } from '../storage';
 import { performReplay } from './replay';
 import type { SessionWriter } from './session-writer';
 
@@ -91,7 +91,7 @@ async function handle(
       const index = parseIndex(await storage.getItem('local:index'));
       const all = [...Object.values(index.live), ...index.recent];
       const gone = message.sessionId ? all.filter((id) => id === message.sessionId) : all;
-      await storage.removeItems(gone.map(sessionKey));
+      await storage.removeItems(gone.flatMap((id) => [sessionKey(id), previewKey(id)]));
       const live = Object.fromEntries(Object.entries(index.live).filter(([, id]) => !gone.includes(id)));
       await storage.setItem('local:index', { live, recent: index.recent.filter((id) => !gone.includes(id)) });
       return { cleared: gone.length };

@@ -1,6 +1,6 @@
 import type { WxtStorage } from '@wxt-dev/storage';
 import type { browser as browserApi } from 'wxt/browser';
-import type { Session } from '../session/schema';
+import type { Session, Trail } from '../session/schema';
 import { buildTrails } from '../session/trail';
 import { parseIndex, parseSession, sessionKey } from '../storage';
 import { BADGES, badgeState } from './badge';
@@ -102,19 +102,20 @@ async function restoreBadges(browser: Browser, storage: WxtStorage) {
   const ids = Object.values(index.live);
   if (ids.length === 0) return;
   const items = await storage.getItems(ids.map(sessionKey));
+  const sessions = items.map((i) => parseSession(i.value)).filter((s): s is Session => s !== null);
   await updateBadges(
     browser,
-    items.map((i) => parseSession(i.value)).filter((s): s is Session => s !== null),
+    sessions.map((session) => ({ session, trails: buildTrails(session) })),
   );
 }
 
-async function updateBadges(browser: Browser, sessions: Session[]) {
+async function updateBadges(browser: Browser, sessions: Array<{ session: Session; trails: Trail[] }>) {
   // Firefox's MV2 build has browserAction; MV3 has action.
   const action = browser.action ?? (browser as unknown as { browserAction: Browser['action'] }).browserAction;
   if (!action) return;
-  for (const session of sessions) {
+  for (const { session, trails } of sessions) {
     if (session.closedAt !== null) continue;
-    const badge = BADGES[badgeState(session, buildTrails(session))];
+    const badge = BADGES[badgeState(session, trails)];
     try {
       await action.setBadgeText({ tabId: session.tabId, text: badge.text });
       await action.setBadgeBackgroundColor({ tabId: session.tabId, color: badge.color });

@@ -2,9 +2,11 @@ import type { WxtStorage } from '@wxt-dev/storage';
 import { applyEvents, createSession } from '../session/apply-events';
 import type { SessionEvent } from '../session/events';
 import { modelDeps } from '../session/model-deps';
-import type { Session } from '../session/schema';
+import { createPreview } from '../session/preview';
+import type { Session, Trail } from '../session/schema';
+import { buildTrails } from '../session/trail';
 import { isCaptureDisabled, readSettings, type Settings } from '../settings';
-import { parseIndex, parseSession, type SessionIndex, sessionKey } from '../storage';
+import { parseIndex, parseSession, previewKey, type SessionIndex, sessionKey } from '../storage';
 
 /**
  * The write-behind queue between browser events and storage. Events wait here for at most
@@ -37,6 +39,12 @@ function hostOf(url: string): string {
   }
 }
 
+/** A session as just written, with the trails computed for it. */
+export interface Written {
+  session: Session;
+  trails: Trail[];
+}
+
 export interface SessionWriter {
   push(event: SessionEvent): void;
   /** Resolves when everything pushed so far is in storage. */
@@ -46,7 +54,7 @@ export interface SessionWriter {
 export function createSessionWriter(opts: {
   storage: WxtStorage;
   delayMs?: number;
-  onWritten?: (sessions: Session[]) => void | Promise<void>;
+  onWritten?: (written: Written[]) => void | Promise<void>;
   onError?: (error: unknown) => void;
 }): SessionWriter {
   const { storage, delayMs = 60 } = opts;
@@ -78,7 +86,7 @@ export function createSessionWriter(opts: {
 async function write(
   storage: WxtStorage,
   batch: SessionEvent[],
-  onWritten?: (s: Session[]) => void | Promise<void>,
+  onWritten?: (written: Written[]) => void | Promise<void>,
 ) {
   const [rawIndex, rawSettings] = await Promise.all([
     storage.getItem('local:index'),
@@ -99,7 +107,7 @@ async function write(
 
   const writes: Array<{ key: `local:${string}`; value: unknown }> = [];
   const removed: string[] = [];
-  const touched: Session[] = [];
+  const touched: Written[] = [];
   for (const [tabId, events] of byTab) {
     const liveId = index.live[String(tabId)];
     let session = liveId ? sessions.get(liveId) : undefined;
@@ -113,8 +121,11 @@ async function write(
     const pageHost = hostOf(session.url) || hostOf(events.find((e) => e.type === 'request-start')?.url ?? '');
     if (pageHost && isCaptureDisabled(settings, pageHost)) continue;
     applyEvents(session, events, settings.caps, modelDeps);
+    // Trails once per write: for the badge and for the panel's first paint.
+    const trails = buildTrails(session);
     writes.push({ key: sessionKey(session.id), value: session });
-    touched.push(session);
+    writes.push({ key: previewKey(session.id), value: createPreview(session, trails) });
+    touched.push({ session, trails });
     if (closing) {
       delete index.live[String(tabId)];
       index.recent = [session.id, ...index.recent.filter((id) => id !== session.id)];
@@ -123,6 +134,6 @@ async function write(
   }
   writes.push({ key: 'local:index', value: index });
   await storage.setItems(writes);
-  if (removed.length) await storage.removeItems(removed.map(sessionKey));
+  if (removed.length) await storage.removeItems(removed.flatMap((id) => [sessionKey(id), previewKey(id)]));
   await onWritten?.(touched);
 }

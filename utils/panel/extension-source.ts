@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { Message, Reply } from '../messages';
+import { parsePreview } from '../session/preview';
 import type { Session } from '../session/schema';
 import { readSettings } from '../settings';
 import {
@@ -9,9 +10,11 @@ import {
   loadSettings,
   parseIndex,
   parseSession,
+  previewKey,
   sessionKey,
   settingsItem,
 } from '../storage';
+import { precomputed } from './precomputed';
 import type { PanelSource } from './source';
 
 /** Storage writes of a busy tab come many times a second; the panel re-reads at most this often. */
@@ -28,6 +31,13 @@ export function createExtensionSource(): PanelSource {
       const session = parseSession(raw);
       performance.mark('panel-session-parsed');
       return session;
+    },
+    async loadPreview(id) {
+      const preview = parsePreview(await storage.getItem(previewKey(id)));
+      performance.mark('panel-preview-read');
+      if (!preview) return null;
+      precomputed.set(preview.session, { trails: preview.trails, diagnostics: preview.diagnostics });
+      return preview.session;
     },
     loadSettings,
     watchIndex: (cb) => indexItem.watch((v) => cb(parseIndex(v))),

@@ -13,6 +13,8 @@ import { EMPTY_INDEX } from '../storage';
 export interface PanelSource {
   loadIndex(): Promise<SessionIndex>;
   loadSession(id: string): Promise<Session | null>;
+  /** A small first-paint copy of the session (newest requests, precomputed trails), when the source keeps one. */
+  loadPreview?(id: string): Promise<Session | null>;
   loadSettings(): Promise<Settings>;
   watchIndex(cb: (index: SessionIndex) => void): () => void;
   watchSession(id: string, cb: (session: Session | null) => void): () => void;

@@ -12,6 +12,7 @@ import {
   searchSession,
 } from './derive';
 import { memoByRef } from './memo';
+import { precomputed } from './precomputed';
 import type { PanelSource } from './source';
 import type { PanelTarget } from './target';
 
@@ -98,9 +99,22 @@ export function createPanelStore(source: PanelSource): PanelStore {
         return;
       }
       set({ sessionId: id, status: get().session?.id === id ? 'ready' : 'loading' });
+      // First paint from the preview (small whatever the session's size), then the whole session behind it.
+      let previewed = false;
+      if (source.loadPreview && get().session?.id !== id) {
+        const preview = await source.loadPreview(id);
+        if (get().sessionId !== id) return;
+        if (preview) set({ session: preview, status: 'ready', selected: null, compare: [] });
+        previewed = preview !== null;
+      }
       const session = await source.loadSession(id);
       if (get().sessionId !== id) return; // another target won meanwhile
-      set({ session, status: session ? 'ready' : 'missing', selected: null, compare: [] });
+      // After a preview, keep what the user already selected in it.
+      set(
+        session
+          ? { session, status: 'ready', ...(previewed ? {} : { selected: null, compare: [] }) }
+          : { session: null, status: 'missing' },
+      );
       unwatchSession = source.watchSession(id, (s) => {
         if (get().sessionId !== id) return;
         set(s ? { session: s, status: 'ready' } : { session: null, status: 'missing' });
@@ -272,9 +286,13 @@ export function createPanelStore(source: PanelSource): PanelStore {
  * storage change, so identity is the right cache key. Create one set per panel.
  */
 export function createSelectors(derive: PanelDerive) {
-  const trails = memoByRef((s: Session) => safe(() => derive.buildTrails(s), []));
+  const trails = memoByRef(
+    (s: Session) => precomputed.get(s)?.trails ?? safe(() => derive.buildTrails(s), []),
+  );
   const groups = memoByRef((s: Session): PageGroup[] => groupByPage(s));
-  const sessionDiagnostics = memoByRef((s: Session) => safe(() => derive.diagnoseSession(s, trails(s)), []));
+  const sessionDiagnostics = memoByRef(
+    (s: Session) => precomputed.get(s)?.diagnostics ?? safe(() => derive.diagnoseSession(s, trails(s)), []),
+  );
   const diagnostics = memoByRef((s: Session): LocatedDiagnostic[] =>
     allDiagnostics(s, sessionDiagnostics(s), (u) => safe(() => derive.diagnoseUrl(u), [])),
   );
