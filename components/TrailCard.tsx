@@ -1,4 +1,4 @@
-import type { Trail, TrailStage } from '../utils/session/schema';
+import type { Observation, Trail, TrailStage } from '../utils/session/schema';
 import { DiagnosticItem } from './DiagnosticItem';
 import { strings } from './strings';
 
@@ -16,6 +16,20 @@ function canRebuild(trail: Trail, s: TrailStage): boolean {
     (s.state === 'invisible' || s.state === 'pending') &&
     trail.stages[0]?.state === 'ok'
   );
+}
+
+/**
+ * One line per storage place: a session cookie set when a chain arrived is noted once for each of
+ * the chain's ids (the network's transaction id and the tracker's subid), but it is one cookie.
+ */
+function uniquePlaces(observations: Observation[]): Observation[] {
+  const seen = new Set<string>();
+  return observations.filter((o) => {
+    const key = `${o.pageId}\u0000${o.place}\u0000${o.name}\u0000${o.where}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**
@@ -59,19 +73,21 @@ export function TrailCard({ trail, onRebuild, onShowRequest }: TrailCardProps) {
               {s.summary ? <p class="stage-summary">{s.summary}</p> : null}
               {s.observations.length > 0 ? (
                 <ul class="observations">
-                  {s.observations.slice(0, 6).map((o, j) => (
-                    <li key={`${j}${o.place}${o.name}`}>
-                      <span class="badge">{strings.place[o.place] ?? o.place}</span> <code>{o.name}</code>
-                      {o.where ? <span class="muted"> · {o.where}</span> : null}
-                      {o.expires !== undefined ? (
-                        <span class="muted">
-                          {' '}
-                          · {o.expires === null ? strings.sessionLifetime : strings.expires(o.expires)}
-                        </span>
-                      ) : null}
-                      {o.httpOnly ? <span class="muted"> · HttpOnly</span> : null}
-                    </li>
-                  ))}
+                  {uniquePlaces(s.observations)
+                    .slice(0, 6)
+                    .map((o, j) => (
+                      <li key={`${j}${o.place}${o.name}`}>
+                        <span class="badge">{strings.place[o.place] ?? o.place}</span> <code>{o.name}</code>
+                        {o.where ? <span class="muted"> · {o.where}</span> : null}
+                        {o.expires !== undefined ? (
+                          <span class="muted">
+                            {' '}
+                            · {o.expires === null ? strings.sessionLifetime : strings.expires(o.expires)}
+                          </span>
+                        ) : null}
+                        {o.httpOnly ? <span class="muted"> · HttpOnly</span> : null}
+                      </li>
+                    ))}
                 </ul>
               ) : null}
               {s.requestIds.length > 0 && onShowRequest ? (
