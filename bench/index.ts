@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { EXTENSION_DIR } from '../tests/e2e/harness';
 import { benchExtension } from './extension';
+import { benchPanel } from './panel';
 import { benchRecognize } from './recognize';
 
 /** `npm run bench`: every budget of the issues, measured side by side in one run. Prints; never fails. */
@@ -18,10 +19,15 @@ async function main() {
   const build = spawnSync('npx', ['wxt', 'build'], { stdio: 'ignore' });
   if (build.status !== 0 || !existsSync(`${EXTENSION_DIR}/manifest.json`))
     throw new Error('wxt build failed');
-  try {
-    print('Extension in Chromium', await benchExtension());
-  } catch (e) {
-    console.log(`\nExtension figures skipped: ${e instanceof Error ? e.message : e}`);
+  for (const [title, run] of [
+    ['Extension in Chromium', benchExtension],
+    ['Panel open-to-rendered', benchPanel],
+  ] as const) {
+    try {
+      print(title, await run());
+    } catch (e) {
+      console.log(`\n${title}: skipped (${e instanceof Error ? e.message : e})`);
+    }
   }
 }
 
