@@ -5,7 +5,19 @@ import type { CapturedRequest, Trail } from '../../utils/session/schema';
 import { exportTab, type Harness, launch, stopServiceWorker, tabIdOf, testLink, waitFor } from './harness';
 
 /** Offers of the lab's network, each pointing at one tracker campaign (lab/config.mjs). */
-const OFFER = { php: 1, phpBroken: 2, pixel: 3, iframe: 4, fetch: 5, beacon: 6, form: 7, macro: 11 } as const;
+const OFFER = {
+  php: 1,
+  phpBroken: 2,
+  pixel: 3,
+  iframe: 4,
+  fetch: 5,
+  beacon: 6,
+  form: 7,
+  cookie: 8,
+  localStorage: 9,
+  hidden: 10,
+  macro: 11,
+} as const;
 
 let h: Harness;
 beforeAll(async () => {
@@ -130,6 +142,32 @@ describe('capture against the demo lab', () => {
     expect(trail?.firstBroken).toBe(1);
     expect(ex.session.observations.filter((o) => o.value === subid && o.place !== 'link')).toHaveLength(0);
     await page.close();
+  });
+
+  it('finds the subid where the landing stored it: a script cookie (from the cookie jar, with its lifetime), localStorage, a hidden input and the offer link', async () => {
+    const cases = [
+      [OFFER.cookie, 'cookie'],
+      [OFFER.localStorage, 'localStorage'],
+      [OFFER.hidden, 'hidden-input'],
+    ] as const;
+    for (const [offer, place] of cases) {
+      const { page, subid, tabId } = await land(offer);
+      const ex = await waitFor(`the ${place} observation`, async () => {
+        const e = await exportTab(h, tabId);
+        return e.session.observations.some((o) => o.place === place && o.value === subid) && e;
+      });
+      const stored = stageOf(trailOf(ex, subid), 'stored');
+      expect(stored?.state).toBe('ok');
+      if (place === 'cookie') {
+        const cookie = ex.session.observations.find((o) => o.place === 'cookie' && o.value === subid);
+        expect(cookie?.where).toContain('landing.example');
+        expect(cookie?.expires).toBeGreaterThan(Date.now() / 1000);
+      }
+      if (place === 'hidden-input') {
+        expect(stageOf(trailOf(ex, subid), 'carried')?.state).toBe('ok');
+      }
+      await page.close();
+    }
   });
 
   for (const [style, offer] of [

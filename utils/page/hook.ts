@@ -8,6 +8,7 @@
 
 export const REQUEST_EVENT = 'postback-lens:request';
 export const CHANGED_EVENT = 'postback-lens:changed';
+export type ChangedArea = 'localStorage' | 'sessionStorage' | 'cookie';
 const MAX = 16 * 1024;
 
 /** A cheap first look; the background's recognizer decides for real. */
@@ -148,9 +149,10 @@ export function installHook(win: Window & typeof globalThis) {
     };
   }
 
-  const changed = () => {
+  /** Tell the content script which store changed, so it re-reads only that one. */
+  const changed = (area: ChangedArea) => {
     try {
-      doc.dispatchEvent(new CustomEvent(CHANGED_EVENT));
+      doc.dispatchEvent(new CustomEvent(CHANGED_EVENT, { detail: area }));
     } catch {
       // ignore
     }
@@ -159,7 +161,13 @@ export function installHook(win: Window & typeof globalThis) {
   if (setItem) {
     win.Storage.prototype.setItem = function (this: Storage, key: string, value: string) {
       setItem.call(this, key, value);
-      changed();
+      let area: ChangedArea = 'localStorage';
+      try {
+        if (this === win.sessionStorage) area = 'sessionStorage';
+      } catch {
+        // storage denied to this document: it could not have written either
+      }
+      changed(area);
     };
   }
   const cookie = Object.getOwnPropertyDescriptor(win.Document.prototype, 'cookie');
@@ -172,7 +180,7 @@ export function installHook(win: Window & typeof globalThis) {
       },
       set(value: string) {
         cookie.set?.call(this, value);
-        changed();
+        changed('cookie');
       },
     });
   }

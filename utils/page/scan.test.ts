@@ -29,7 +29,7 @@ describe('scanPage', () => {
     for (const c of document.cookie.split(';')) document.cookie = `${c.split('=')[0]?.trim()}=; max-age=0`;
   });
 
-  it('finds the id in a cookie, both storages, a hidden input, a link and a form action', () => {
+  it('finds the id in both storages, a hidden input, a link and a form action, but never reads cookies', () => {
     const id = '51ts6sgr1cbkdhljnrv';
     document.cookie = `subid=${id}`;
     localStorage.setItem('kt', JSON.stringify({ subid: id }));
@@ -40,7 +40,6 @@ describe('scanPage', () => {
       <a href="/other">Other</a>`;
     const found = scanPage(scope(), [id], 5);
     expect(found.map((f) => [f.place, f.name])).toEqual([
-      ['cookie', 'subid'],
       ['localStorage', 'kt'],
       ['sessionStorage', 's'],
       ['hidden-input', 'subid'],
@@ -59,10 +58,21 @@ describe('scanPage', () => {
 
   it('reads percent-encoded values and bounds the work on huge pages', () => {
     const id = 'abc:def1234';
-    document.cookie = `sid=${encodeURIComponent(id)}`;
+    localStorage.setItem('enc', encodeURIComponent(id));
     document.body.innerHTML = Array.from({ length: 3000 }, () => `<a href="/?subid=${id}">x</a>`).join('');
     const found = scanPage(scope(), [id], 1);
-    expect(found.filter((f) => f.place === 'cookie')).toHaveLength(1);
+    expect(found.filter((f) => f.place === 'localStorage')).toHaveLength(1);
     expect(found.filter((f) => f.place === 'link')).toHaveLength(500);
+  });
+
+  it('reads only the parts it is asked for', () => {
+    const id = '51ts6sgr1cbkdhljnrv';
+    localStorage.setItem('kt', id);
+    sessionStorage.setItem('s', id);
+    document.body.innerHTML = `<input type="hidden" name="subid" value="${id}">`;
+    expect(scanPage(scope(), [id], 1, { dom: true }).map((f) => f.place)).toEqual(['hidden-input']);
+    expect(scanPage(scope(), [id], 1, { sessionStorage: true }).map((f) => f.place)).toEqual([
+      'sessionStorage',
+    ]);
   });
 });

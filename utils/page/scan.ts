@@ -1,7 +1,9 @@
 /**
- * Where the page keeps a click id: cookies the script can see, local/session storage, form
- * fields, links and form actions. Bounded: a fixed number of entries and elements per scan, so a
- * page with 50,000 links costs the same as one with 500.
+ * Where the page keeps a click id: local/session storage, form fields, links and form actions.
+ * Cookies are not read here: `document.cookie` is a synchronous round trip to the browser's cookie
+ * store on every read, and the background's cookies API sees the same cookies (HttpOnly ones too)
+ * at no cost to the page. Bounded: a fixed number of entries and elements per scan, so a page with
+ * 50,000 links costs the same as one with 500.
  */
 
 export type Place =
@@ -27,8 +29,16 @@ const MAX_ENTRIES = 200;
 const MAX_ELEMENTS = 500;
 const MAX_RAW = 1024;
 
+/** Which parts to read: the DOM is cheap; a storage area costs its first opening, so it is read when the page wrote to it. */
+export interface ScanParts {
+  dom?: boolean;
+  localStorage?: boolean;
+  sessionStorage?: boolean;
+}
+export const ALL_PARTS: ScanParts = { dom: true, localStorage: true, sessionStorage: true };
+
 export interface ScanScope {
-  document: Pick<Document, 'cookie' | 'querySelectorAll'>;
+  document: Pick<Document, 'querySelectorAll'>;
   localStorage?: Storage | null;
   sessionStorage?: Storage | null;
   host: string;
@@ -47,35 +57,13 @@ function holder(text: string, ids: string[]): string | undefined {
   return ids.find((id) => text.includes(id) || decoded.includes(id));
 }
 
-export function scanPage(scope: ScanScope, ids: string[], at: number): Found[] {
+export function scanPage(scope: ScanScope, ids: string[], at: number, parts: ScanParts = ALL_PARTS): Found[] {
   if (ids.length === 0) return [];
   const found: Found[] = [];
   const cut = (s: string) => s.slice(0, MAX_RAW);
 
-  let cookies = '';
-  try {
-    cookies = scope.document.cookie;
-  } catch {
-    // sandboxed documents throw on cookie access
-  }
-  for (const pair of cookies.split(';').slice(0, MAX_ENTRIES)) {
-    const eq = pair.indexOf('=');
-    if (eq < 0) continue;
-    const name = pair.slice(0, eq).trim();
-    const value = pair.slice(eq + 1).trim();
-    const id = holder(value, ids);
-    if (id)
-      found.push({
-        place: 'cookie',
-        name,
-        value: id,
-        raw: cut(value),
-        where: `${scope.host} (document.cookie)`,
-        at,
-      });
-  }
-
   for (const place of ['localStorage', 'sessionStorage'] as const) {
+    if (!parts[place]) continue;
     let store: Storage | null | undefined;
     try {
       store = scope[place];
@@ -93,6 +81,7 @@ export function scanPage(scope: ScanScope, ids: string[], at: number): Found[] {
     }
   }
 
+  if (!parts.dom) return found;
   const inputs = scope.document.querySelectorAll('input, textarea');
   for (let i = 0; i < Math.min(inputs.length, MAX_ELEMENTS); i++) {
     const el = inputs[i] as HTMLInputElement;

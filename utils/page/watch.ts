@@ -1,6 +1,6 @@
-import { CHANGED_EVENT, REQUEST_EVENT } from './hook';
+import { CHANGED_EVENT, type ChangedArea, REQUEST_EVENT } from './hook';
 import { pageIds } from './page-ids';
-import { type Found, foundKey, scanPage } from './scan';
+import { ALL_PARTS, type Found, foundKey, type ScanParts, scanPage } from './scan';
 
 /**
  * The isolated-world content script's work, kept out of the entrypoint: relay the page hook's
@@ -33,6 +33,8 @@ export function startPageWatch(win: Window, send: Send) {
   const reported = new Set<string>();
   let scans = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** What the next scan reads; storage areas only once the page wrote to them (or as it leaves). */
+  let pending: ScanParts = {};
   const storageOf = (name: 'localStorage' | 'sessionStorage') => {
     try {
       return win[name];
@@ -45,39 +47,58 @@ export function startPageWatch(win: Window, send: Send) {
     timer = undefined;
     if (scans >= MAX_SCANS) return;
     scans++;
+    const parts = pending;
+    pending = {};
     let found: Found[] = [];
     try {
       found = scanPage(
         {
           document: doc,
-          localStorage: storageOf('localStorage'),
-          sessionStorage: storageOf('sessionStorage'),
+          localStorage: parts.localStorage ? storageOf('localStorage') : null,
+          sessionStorage: parts.sessionStorage ? storageOf('sessionStorage') : null,
           host: win.location.host,
         },
         ids,
         Date.now(),
+        parts,
       );
     } catch {
       return;
     }
     const fresh = found.filter((f) => !reported.has(foundKey(f)));
     for (const f of fresh) reported.add(foundKey(f));
-    // The first scan always reports, so the background checks the cookie jar (HttpOnly too) for these ids.
-    if (fresh.length > 0 || scans === 1)
+    // The first scan and every cookie write report even with nothing new: the background then reads
+    // the cookie jar (HttpOnly cookies too) for these ids.
+    if (fresh.length > 0 || scans === 1 || cookieChanged) {
+      cookieChanged = false;
       send({ type: 'observations', pageUrl: win.location.href, ids, observations: fresh });
+    }
   };
-  const soon = (ms = 250) => {
+  let cookieChanged = false;
+  const soon = (parts: ScanParts, ms = 250) => {
+    pending = { ...pending, ...parts };
     timer ??= setTimeout(scan, ms);
   };
+  /** As the page leaves: read everything and always report, so the background re-reads the cookie jar. */
+  const leaving = () => {
+    pending = ALL_PARTS;
+    cookieChanged = true;
+    scan();
+  };
 
-  doc.addEventListener('DOMContentLoaded', () => soon(0));
+  doc.addEventListener('DOMContentLoaded', () => soon({ dom: true }, 0));
   win.addEventListener('load', () => {
-    soon(0);
-    setTimeout(() => soon(0), 1500);
+    soon({ dom: true }, 0);
+    setTimeout(() => soon({ dom: true }, 0), 1500);
   });
-  doc.addEventListener(CHANGED_EVENT, () => soon());
-  win.addEventListener('click', () => soon(), true);
+  doc.addEventListener(CHANGED_EVENT, (e) => {
+    const area = (e as CustomEvent).detail as ChangedArea | undefined;
+    if (area === 'cookie') cookieChanged = true;
+    soon(area === 'localStorage' || area === 'sessionStorage' ? { [area]: true } : { dom: true });
+  });
+  win.addEventListener('click', () => soon({ dom: true }), true);
   // Before the page leaves: a submit or a navigation away is when a landing writes its last state.
-  win.addEventListener('submit', scan, true);
-  win.addEventListener('pagehide', scan);
+  // Storage is read here too, for writes the page hook could not see (`localStorage.x = …`, no MAIN world).
+  win.addEventListener('submit', leaving, true);
+  win.addEventListener('pagehide', leaving);
 }
