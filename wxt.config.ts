@@ -17,6 +17,8 @@ export default defineConfig({
       'unlimitedStorage', // 10,000 captured requests per session outgrow the 10 MB default quota
       'cookies', // read HttpOnly cookies (PHPSESSID, _subid) that hold a click id
     ],
+    // The page watch is an unlisted script declared here (see entrypoints/page-watch.ts for why).
+    content_scripts: [{ matches: ['<all_urls>'], run_at: 'document_start', js: ['page-watch.js'] }],
     host_permissions: [
       '<all_urls>', // trackers run on any custom domain: detection is by path and params, not by a domain list
     ],

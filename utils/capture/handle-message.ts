@@ -100,7 +100,7 @@ async function handle(
 }
 
 /** The cookie jar, HttpOnly included (the page's `document.cookie` cannot see those): cookies whose value holds a click id. */
-async function cookieObservations(
+export async function cookieObservations(
   browser: Browser,
   pageUrl: string,
   ids: string[],

@@ -1,11 +1,12 @@
 import type { WxtStorage } from '@wxt-dev/storage';
 import type { browser as browserApi } from 'wxt/browser';
+import { modelDeps } from '../session/model-deps';
 import type { Session, Trail } from '../session/schema';
 import { buildTrails } from '../session/trail';
 import { parseIndex, parseSession, sessionKey } from '../storage';
 import { BADGES, badgeState } from './badge';
-import { createMessageHandler } from './handle-message';
-import { createSessionWriter } from './session-writer';
+import { cookieObservations, createMessageHandler } from './handle-message';
+import { createSessionWriter, type SessionWriter } from './session-writer';
 import { completeEvent, errorEvent, headersEvent, redirectEvent, startEvent } from './webrequest-events';
 
 type Browser = typeof browserApi;
@@ -95,6 +96,19 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   // A woken worker rebuilds the badges from storage: the tab-specific badge is all it shows.
   void restoreBadges(browser, storage).catch(report);
   return { writer };
+}
+
+async function checkCookies(
+  browser: Browser,
+  writer: SessionWriter,
+  tabId: number,
+  frameId: number,
+  url: string,
+  ids: string[],
+) {
+  const observations = await cookieObservations(browser, url, ids, Date.now());
+  if (observations.length > 0)
+    writer.push({ type: 'observations', tabId, at: Date.now(), frameId, observations });
 }
 
 async function restoreBadges(browser: Browser, storage: WxtStorage) {

@@ -67,9 +67,9 @@ export function startPageWatch(win: Window, send: Send) {
     }
     const fresh = found.filter((f) => !reported.has(foundKey(f)));
     for (const f of fresh) reported.add(foundKey(f));
-    // The first scan and every cookie write report even with nothing new: the background then reads
-    // the cookie jar (HttpOnly cookies too) for these ids.
-    if (fresh.length > 0 || scans === 1 || cookieChanged) {
+    // A cookie write reports even with nothing new: the background then re-reads the cookie jar
+    // (HttpOnly cookies too) for these ids. It read it once already when the landing finished loading.
+    if (fresh.length > 0 || cookieChanged) {
       cookieChanged = false;
       send({ type: 'observations', pageUrl: win.location.href, ids, observations: fresh });
     }
@@ -79,14 +79,16 @@ export function startPageWatch(win: Window, send: Send) {
     pending = { ...pending, ...parts };
     timer ??= setTimeout(scan, ms);
   };
-  /** As the page leaves: read everything and always report, so the background re-reads the cookie jar. */
-  const leaving = () => {
-    pending = ALL_PARTS;
-    cookieChanged = true;
+  /** On submit: read everything and report, so the background re-reads the cookie jar before the page goes. */
+  const leaving = (parts: ScanParts, recheckCookies: boolean) => {
+    pending = { ...pending, ...parts };
+    if (recheckCookies) cookieChanged = true;
     scan();
   };
 
-  doc.addEventListener('DOMContentLoaded', () => soon({ dom: true }, 0));
+  // One scan once the page has loaded (or a second after its DOM is ready, if loading drags on), one
+  // more 1.5 s later for what scripts add; then only on changes and user actions.
+  doc.addEventListener('DOMContentLoaded', () => soon({ dom: true }, 1000));
   win.addEventListener('load', () => {
     soon({ dom: true }, 0);
     setTimeout(() => soon({ dom: true }, 0), 1500);
@@ -97,8 +99,9 @@ export function startPageWatch(win: Window, send: Send) {
     soon(area === 'localStorage' || area === 'sessionStorage' ? { [area]: true } : { dom: true });
   });
   win.addEventListener('click', () => soon({ dom: true }), true);
-  // Before the page leaves: a submit or a navigation away is when a landing writes its last state.
-  // Storage is read here too, for writes the page hook could not see (`localStorage.x = …`, no MAIN world).
-  win.addEventListener('submit', leaving, true);
-  win.addEventListener('pagehide', leaving);
+  // A submit is when a landing writes its last state: storage is read then too, for writes the page
+  // hook could not see (`localStorage.x = …`, or no MAIN world in Firefox). On pagehide only the DOM:
+  // opening a storage area as the page unloads would cost every navigation a millisecond or more.
+  win.addEventListener('submit', () => leaving(ALL_PARTS, true), true);
+  win.addEventListener('pagehide', () => leaving({ dom: true }, false));
 }
