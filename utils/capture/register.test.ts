@@ -172,3 +172,56 @@ describe('background wiring', () => {
     expect(parseSession(await storage.getItem(sessionKey(id)))?.closedAt).not.toBeNull();
   });
 });
+
+describe('background wiring: the cookie jar', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('reads the cookie jar when a landing with a click id has loaded', async () => {
+    const { webRequest, writer } = setup();
+    const url = 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv';
+    const getAll = vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue([
+      {
+        name: 'kt',
+        value: 'x%3A51ts6sgr1cbkdhljnrv',
+        domain: 'lp.example',
+        path: '/',
+        httpOnly: true,
+        session: false,
+        expirationDate: 2_000_000_000,
+        hostOnly: true,
+        secure: false,
+        sameSite: 'lax',
+        storeId: '0',
+      },
+      {
+        name: 'other',
+        value: 'nothing',
+        domain: 'lp.example',
+        path: '/',
+        httpOnly: false,
+        session: true,
+        hostOnly: true,
+        secure: false,
+        sameSite: 'lax',
+        storeId: '0',
+      },
+    ]);
+    webRequest.onBeforeRequest.fire({ ...base, requestId: '1', type: 'main_frame', url });
+    webRequest.onCompleted.fire({ ...base, requestId: '1', type: 'main_frame', url, statusCode: 200 });
+    await vi.waitFor(() => expect(getAll).toHaveBeenCalledWith({ url }));
+    await new Promise((r) => setTimeout(r, 0));
+    await writer.flush();
+    const session = await sessionOfTab(3);
+    expect(session?.observations).toEqual([
+      expect.objectContaining({
+        place: 'cookie',
+        name: 'kt',
+        value: '51ts6sgr1cbkdhljnrv',
+        httpOnly: true,
+        expires: 2_000_000_000,
+      }),
+    ]);
+  });
+});

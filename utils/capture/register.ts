@@ -57,7 +57,16 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     extra ? ['responseHeaders', 'extraHeaders' as 'responseHeaders'] : ['responseHeaders'],
   );
   wr.onCompleted.addListener(
-    guard((d) => d.tabId >= 0 && writer.push(completeEvent(d))),
+    guard((d) => {
+      if (d.tabId < 0) return;
+      writer.push(completeEvent(d));
+      // A landing that brought click ids has loaded: read the cookie jar (HttpOnly too) for them once,
+      // so the page itself need not send anything unless it finds or writes something later.
+      if (d.type === 'main_frame' || d.type === 'sub_frame') {
+        const ids = modelDeps.idsOf(d.url);
+        if (ids.length > 0) void checkCookies(browser, writer, d.tabId, d.frameId, d.url, ids).catch(report);
+      }
+    }),
     filter,
   );
   wr.onErrorOccurred.addListener(
