@@ -181,7 +181,8 @@ describe('background wiring: the cookie jar', () => {
   it('reads the cookie jar when a landing with a click id has loaded', async () => {
     const { webRequest, writer } = setup();
     const url = 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv';
-    const getAll = vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue([
+    // The fake's getAll is typed for its callback form; the promise form is what the code uses.
+    const getAll = vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue(<never>[
       {
         name: 'kt',
         value: 'x%3A51ts6sgr1cbkdhljnrv',
