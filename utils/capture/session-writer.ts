@@ -7,6 +7,7 @@ import type { Session, Trail } from '../session/schema';
 import { buildTrails } from '../session/trail';
 import { isCaptureDisabled, readSettings, type Settings } from '../settings';
 import { parseIndex, parseSession, previewKey, type SessionIndex, sessionKey } from '../storage';
+import { hostOf } from '../url/host-of';
 
 /**
  * The write-behind queue between browser events and storage. Events wait here for at most
@@ -28,14 +29,6 @@ function startsSession(e: SessionEvent): boolean {
       return e.observations.length > 0;
     default:
       return false;
-  }
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return '';
   }
 }
 
@@ -118,7 +111,9 @@ async function write(
       session = createSession(tabId, first.at, first.type === 'request-start' ? first.url : '');
       index.live[String(tabId)] = session.id;
     }
-    const pageHost = hostOf(session.url) || hostOf(events.find((e) => e.type === 'request-start')?.url ?? '');
+    const pageHost =
+      hostOf(session.url, 'hostname') ||
+      hostOf(events.find((e) => e.type === 'request-start')?.url ?? '', 'hostname');
     if (pageHost && isCaptureDisabled(settings, pageHost)) continue;
     applyEvents(session, events, settings.caps, modelDeps);
     // Trails once per write: for the badge and for the panel's first paint.

@@ -1,4 +1,5 @@
 import type { Recognition } from '../recognize/schema';
+import { hostOf } from '../url/host-of';
 import type { SessionEvent } from './events';
 import { type CapturedRequest, type Header, type Observation, SESSION_VERSION, type Session } from './schema';
 import { parseSetCookie } from './set-cookie';
@@ -180,7 +181,7 @@ function cookieObservations(
   for (const h of request.hops) for (const id of deps.idsOf(h.url)) ids.add(id);
   if (ids.size === 0) return [];
   const isDocument = request.type === 'main_frame' || request.type === 'sub_frame';
-  const host = safeHost(request.hops[request.hops.length - 1]?.url ?? '');
+  const host = hostOf(request.hops[request.hops.length - 1]?.url ?? '');
   const found: Observation[] = [];
   for (const h of headers) {
     if (h.name.toLowerCase() !== 'set-cookie') continue;
@@ -206,14 +207,6 @@ function cookieObservations(
     }
   }
   return found;
-}
-
-function safeHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '';
-  }
 }
 
 function applyEvent(

@@ -1,6 +1,7 @@
 import { findClickIds } from '../recognize/recognize';
 import type { ClickId, Diagnostic, Recognition, ResponseMeaning } from '../recognize/schema';
 import { readResponse } from '../response/read-response';
+import { hostOf } from '../url/host-of';
 import type { CapturedRequest, Observation, Session, Trail, TrailStage } from './schema';
 
 /**
@@ -470,14 +471,6 @@ function buildTrail(
 
 function lastUrl(r: CapturedRequest | undefined): string {
   return r?.hops[r.hops.length - 1]?.url ?? '';
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '';
-  }
 }
 
 function quote(body: string): string {
