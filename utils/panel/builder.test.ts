@@ -126,6 +126,18 @@ describe('builder kit: starts', () => {
     expect(kit.prefill(brokenTrails[0] as never, settings).url).toContain('subid=o2q6e42hs08jq');
   });
 
+  it('without settings, the network and offer of a HasOffers template come from the captured click', () => {
+    const url = kit.template('aff_lsr', DEFAULT_SETTINGS, healthyTrails[0], healthySession);
+    const aff = healthySession.requests
+      .flatMap((r) => r.hops)
+      .find((h) => h.recognition?.system === 'hasoffers');
+    expect(aff).toBeDefined();
+    const { origin } = new URL(aff?.url ?? '');
+    expect(url).toBe(
+      `${origin}/aff_lsr?offer_id=${aff?.recognition?.fields.offer_id}&transaction_id=${TRANSACTION_ID}`,
+    );
+  });
+
   it('without settings, the tracker and key come from what the session captured', () => {
     const url = kit.prefill(healthyTrails[0] as never, DEFAULT_SETTINGS, saleSession).url;
     expect(url).toBe(`https://tracker.example/${KEY}/postback?subid=${SUBID}&status=lead`);

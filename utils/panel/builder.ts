@@ -288,12 +288,36 @@ function keitaroTemplate(settings: Settings, subid = '', session?: Session): str
   return buildPostbackUrl(keitaroFormToModel(form));
 }
 
-function hasoffersTemplate(kind: 'aff_lsr' | 'aff_goal', settings: Settings, transactionId = ''): string {
+/** The network's origin and offer id as the session saw them: the HasOffers click (aff_c) the chain started with. */
+function networkFromSession(session?: Session): { domain: string; offerId: string } | null {
+  for (const r of session?.requests ?? []) {
+    for (const h of r.hops) {
+      const rec = h.recognition;
+      if (rec?.system !== 'hasoffers') continue;
+      try {
+        return { domain: new URL(h.url).origin, offerId: rec.fields.offer_id ?? '' };
+      } catch {
+        // a hop URL that does not parse names no network
+      }
+    }
+  }
+  return null;
+}
+
+function hasoffersTemplate(
+  kind: 'aff_lsr' | 'aff_goal',
+  settings: Settings,
+  transactionId = '',
+  session?: Session,
+): string {
+  const seen = settings.hasoffersDomain ? null : networkFromSession(session);
   const form: HasoffersForm = {
     ...blankHasoffersForm(),
-    domain: settings.hasoffersDomain ? `https://${settings.hasoffersDomain}` : PLACEHOLDER_NETWORK,
+    domain: settings.hasoffersDomain
+      ? `https://${settings.hasoffersDomain}`
+      : (seen?.domain ?? PLACEHOLDER_NETWORK),
     endpoint: kind,
-    offerId: settings.offerIds[0] ?? '',
+    offerId: settings.offerIds[0] ?? seen?.offerId ?? '',
     transactionId,
   };
   return buildPostbackUrl(hasoffersFormToModel(form));
@@ -303,7 +327,7 @@ function template(kind: TemplateKind, settings: Settings, trail?: Trail, session
   const ids = trailIds(trail);
   return kind === 'keitaro'
     ? keitaroTemplate(settings, ids.subid, session)
-    : hasoffersTemplate(kind, settings, ids.transactionId);
+    : hasoffersTemplate(kind, settings, ids.transactionId, session);
 }
 
 /**
@@ -316,7 +340,7 @@ function prefill(trail: Trail, settings: Settings, session?: Session): BuilderIn
   const url =
     ids.subid || !ids.transactionId
       ? keitaroTemplate(settings, ids.subid, session)
-      : hasoffersTemplate('aff_lsr', settings, ids.transactionId);
+      : hasoffersTemplate('aff_lsr', settings, ids.transactionId, session);
   return { url, method: 'GET', origin: 'trail' };
 }
 

@@ -66,6 +66,10 @@ describe('trails', () => {
     const trails = buildTrails(s);
     expect(trails).toHaveLength(1);
     expect(trails[0]?.ids.map((i) => i.value)).toEqual(expect.arrayContaining([TID, SUBID]));
+    expect(trails[0]?.ids.find((i) => i.value === TID)).toMatchObject({
+      param: 'external_id',
+      system: 'keitaro',
+    });
     const st = stages(s);
     expect(st.arrived?.state).toBe('ok');
     expect(st.stored?.state).toBe('ok');

@@ -86,8 +86,16 @@ export function buildTrails(session: Session, deps: TrailDeps = defaultDeps): Tr
 
   const note = (ids: ClickId[], system: string, at: number) => {
     for (const id of ids) {
+      // An unrecognised hop carrying external_id is a Keitaro campaign link: the param is Keitaro's [K10][K13].
+      const owner = system || (id.role === 'external' ? 'keitaro' : '');
       if (!refs.has(id.value))
-        refs.set(id.value, { value: id.value, param: id.param, system, role: id.role, macro: id.macro });
+        refs.set(id.value, {
+          value: id.value,
+          param: id.param,
+          system: owner,
+          role: id.role,
+          macro: id.macro,
+        });
       if (!firstSeen.has(id.value)) firstSeen.set(id.value, at);
     }
   };
