@@ -28,7 +28,8 @@ export const previewKey = (id: string): `local:preview:${string}` => `local:prev
 
 export function parseIndex(raw: unknown): SessionIndex {
   const parsed = IndexSchema.safeParse(raw);
-  return parsed.success ? parsed.data : EMPTY_INDEX;
+  // A fresh object: callers add to it, and a shared constant would carry one caller's tabs to the next.
+  return parsed.success ? parsed.data : { live: {}, recent: [] };
 }
 
 /** A stored session, or null when missing or not of the current schema (never thrown at the caller). */

@@ -226,3 +226,41 @@ describe('background wiring: the cookie jar', () => {
     ]);
   });
 });
+
+describe('background wiring: capture off for a site', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('records nothing, not even an empty session, on a site the user switched off', async () => {
+    await storage.setItem('local:settings', { captureDisabledSites: ['quiet.example'] });
+    const { webRequest, writer } = setup();
+    webRequest.onBeforeRequest.fire({
+      ...base,
+      requestId: '1',
+      type: 'main_frame',
+      url: 'https://lp.quiet.example/?subid=51ts6sgr1cbkdhljnrv',
+    });
+    webRequest.onBeforeRequest.fire({
+      ...base,
+      tabId: 4,
+      requestId: '2',
+      type: 'image',
+      url: 'https://t.example/e89bcbe/postback?subid=51ts6sgr1cbkdhljnrv',
+      initiator: 'https://quiet.example',
+    });
+    webRequest.onBeforeRequest.fire({
+      ...base,
+      tabId: 5,
+      requestId: '3',
+      type: 'main_frame',
+      url: 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv',
+    });
+    await writer.flush();
+    const index = await storage.getItem<{ live: Record<string, string> }>('local:index');
+    expect(Object.keys(index?.live ?? {})).toEqual(['5']);
+    expect(await sessionOfTab(3)).toBeNull();
+    expect(await sessionOfTab(4)).toBeNull();
+    expect((await sessionOfTab(5))?.requests).toHaveLength(1);
+  });
+});

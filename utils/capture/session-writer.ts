@@ -16,6 +16,14 @@ import { hostOf } from '../url/host-of';
  * at a time, so two events never race on one session.
  */
 
+/** The page a batch of events belongs to: a top-level navigation or document request, else the initiator of a subresource. */
+function pageUrlOf(events: SessionEvent[]): string {
+  for (const e of events) if (e.type === 'navigation' && e.frameId === 0) return e.url;
+  for (const e of events) if (e.type === 'request-start' && e.resourceType === 'main_frame') return e.url;
+  for (const e of events) if (e.type === 'request-start') return e.initiator ?? e.url;
+  return '';
+}
+
 /** Events that make a tab worth a session; the rest only update an existing one. */
 function startsSession(e: SessionEvent): boolean {
   switch (e.type) {
@@ -105,16 +113,15 @@ async function write(
     const liveId = index.live[String(tabId)];
     let session = liveId ? sessions.get(liveId) : undefined;
     const closing = events.some((e) => e.type === 'tab-closed');
+    // Capture switched off for the page's site: nothing is recorded, not even a new session.
+    const pageHost = hostOf(session?.url ?? '', 'hostname') || hostOf(pageUrlOf(events), 'hostname');
+    if (pageHost && isCaptureDisabled(settings, pageHost)) continue;
     if (!session) {
       const first = events.find(startsSession);
       if (!first) continue;
       session = createSession(tabId, first.at, first.type === 'request-start' ? first.url : '');
       index.live[String(tabId)] = session.id;
     }
-    const pageHost =
-      hostOf(session.url, 'hostname') ||
-      hostOf(events.find((e) => e.type === 'request-start')?.url ?? '', 'hostname');
-    if (pageHost && isCaptureDisabled(settings, pageHost)) continue;
     applyEvents(session, events, settings.caps, modelDeps);
     // Trails once per write: for the badge and for the panel's first paint.
     const trails = buildTrails(session);
