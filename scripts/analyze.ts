@@ -1,10 +1,13 @@
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { diagnoseUrl } from '../utils/diagnose/diagnose-url';
 import { recognize } from '../utils/recognize/recognize';
 import { DiagnosticSchema, RecognitionSchema } from '../utils/recognize/schema';
 import { splitUrl } from '../utils/url/split-url';
+
+// The extension ships zod/mini without a locale; this command line prints Zod's English messages.
+z.config(z.locales.en());
 
 /**
  * `npm run analyze -- URL…`: what the extension would say about each URL, one JSON object per
@@ -37,14 +40,14 @@ export const AnalyzeOkSchema = z.object({
   input: z.string(),
   ok: z.literal(true),
   /** What the URL is; null when no system recognises it. */
-  recognition: RecognitionSchema.nullable(),
+  recognition: z.nullable(RecognitionSchema),
   /** Findings, possibly empty. */
   diagnostics: z.array(DiagnosticSchema),
 });
 
 export const AnalyzeErrorSchema = z.object({
   /** The line as given, cut to ECHO_LIMIT characters (with "…") when longer. */
-  input: z.string().max(ECHO_LIMIT + 1),
+  input: z.string().check(z.maxLength(ECHO_LIMIT + 1)),
   ok: z.literal(false),
   error: z.object({ code: AnalyzeErrorCodeSchema, message: z.string() }),
 });

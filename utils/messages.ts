@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { ObservationSchema } from './session/schema';
 
 /**
@@ -7,49 +7,49 @@ import { ObservationSchema } from './session/schema';
  */
 
 const MAX_TEXT = 64 * 1024;
-const text = z.string().max(MAX_TEXT);
+const text = z.string().check(z.maxLength(MAX_TEXT));
 
 /** Content script → background: where the page keeps a click id (values found by the content script). */
 export const ObservationsMessageSchema = z.object({
   type: z.literal('observations'),
-  pageUrl: z.string().max(8192),
+  pageUrl: z.string().check(z.maxLength(8192)),
   /** The click ids the page looked for: the background checks the cookie jar (HttpOnly included) for them. */
-  ids: z.array(z.string().max(512)).max(50).default([]),
-  observations: z.array(ObservationSchema.omit({ pageId: true })).max(500),
+  ids: z._default(z.array(z.string().check(z.maxLength(512))).check(z.maxLength(50)), []),
+  observations: z.array(z.omit(ObservationSchema, { pageId: true })).check(z.maxLength(500)),
 });
 
 /** Content script (relaying the MAIN-world hook) → background: a beacon/fetch/XHR to a tracker URL, with its body. */
 export const PageRequestMessageSchema = z.object({
   type: z.literal('page-request'),
   via: z.enum(['beacon', 'fetch', 'xhr']),
-  url: z.string().max(16_384),
-  method: z.string().max(16),
-  body: text.optional(),
-  response: z.object({ status: z.number().int(), body: text }).optional(),
+  url: z.string().check(z.maxLength(16_384)),
+  method: z.string().check(z.maxLength(16)),
+  body: z.optional(text),
+  response: z.optional(z.object({ status: z.int(), body: text })),
   at: z.number(),
 });
 
 /** Panel/tests → background: the session in the export format. Either a live tab or a stored session. */
 export const ExportMessageSchema = z.object({
   type: z.literal('export-session'),
-  tabId: z.number().int().optional(),
-  sessionId: z.string().max(200).optional(),
+  tabId: z.optional(z.int()),
+  sessionId: z.optional(z.string().check(z.maxLength(200))),
 });
 
 /** Panel → background: send a rebuilt postback. Only ever on an explicit user action. */
 export const ReplayMessageSchema = z.object({
   type: z.literal('replay'),
-  sessionId: z.string().max(200),
-  url: z.string().max(16_384),
+  sessionId: z.string().check(z.maxLength(200)),
+  url: z.string().check(z.maxLength(16_384)),
   method: z.enum(['GET', 'POST']),
-  body: text.optional(),
+  body: z.optional(text),
   withCookies: z.boolean(),
 });
 
 export const ClearMessageSchema = z.object({
   type: z.literal('clear-sessions'),
   /** Only this session, or all when absent. */
-  sessionId: z.string().max(200).optional(),
+  sessionId: z.optional(z.string().check(z.maxLength(200))),
 });
 
 export const MessageSchema = z.discriminatedUnion('type', [

@@ -1,41 +1,60 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
+
+/** A whole-number cap with its own words: the options form shows them beside the field. */
+function cap(min: number, max: number, fallback: number) {
+  const range = `Enter a whole number from ${min} to ${max}`;
+  return z._default(z.int(range).check(z.gte(min, range), z.lte(max, range)), fallback);
+}
 
 /** User settings, edited on the options page. Every field has a default so a fresh install works. */
 export const SettingsSchema = z.object({
   /** Keitaro tracker base, e.g. https://tracker.example — the postback goes to `${trackerUrl}/${postbackKey}/postback`. */
-  trackerUrl: z
-    .union([
+  trackerUrl: z._default(
+    z.union([
       z.literal(''),
       z.url({ protocol: /^https?$/, error: 'Use an http(s) URL, e.g. https://tracker.example' }),
-    ])
-    .default(''),
+    ]),
+    '',
+  ),
   /** Keitaro postback key (Maintenance/Settings → Postback URL). Real keys are short hex, but the length is not fixed [P1][P3]. */
-  postbackKey: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]*$/, 'Letters, digits, - and _ only: the key is one path segment')
-    .default(''),
+  postbackKey: z._default(
+    z
+      .string()
+      .check(z.regex(/^[A-Za-z0-9_-]*$/, 'Letters, digits, - and _ only: the key is one path segment')),
+    '',
+  ),
   /** HasOffers network tracking domain, e.g. demo.go2cloud.org or a custom one. */
-  hasoffersDomain: z
-    .string()
-    .regex(/^([a-z0-9-]+\.)*[a-z0-9-]+(:\d+)?$/i, 'A host name like demo.go2cloud.org (no scheme, no path)')
-    .or(z.literal(''))
-    .default(''),
-  offerIds: z.array(z.string().regex(/^\d+$/, 'Offer ids are numbers')).default([]),
+  hasoffersDomain: z._default(
+    z.union([
+      z
+        .string()
+        .check(
+          z.regex(
+            /^([a-z0-9-]+\.)*[a-z0-9-]+(:\d+)?$/i,
+            'A host name like demo.go2cloud.org (no scheme, no path)',
+          ),
+        ),
+      z.literal(''),
+    ]),
+    '',
+  ),
+  offerIds: z._default(z.array(z.string().check(z.regex(/^\d+$/, 'Offer ids are numbers'))), []),
   /** Hosts (exact or parent domain) where nothing is captured. */
-  captureDisabledSites: z.array(z.string().min(1)).default([]),
-  caps: z
-    .object({
-      requestsPerTab: z.number().int().min(10).max(50_000).default(10_000),
-      observationsPerTab: z.number().int().min(10).max(50_000).default(2_000),
-      recentSessions: z.number().int().min(1).max(200).default(20),
-      replaysPerSession: z.number().int().min(1).max(1_000).default(100),
-    })
-    .default({
+  captureDisabledSites: z._default(z.array(z.string().check(z.minLength(1, 'Enter a host name'))), []),
+  caps: z._default(
+    z.object({
+      requestsPerTab: cap(10, 50_000, 10_000),
+      observationsPerTab: cap(10, 50_000, 2_000),
+      recentSessions: cap(1, 200, 20),
+      replaysPerSession: cap(1, 1_000, 100),
+    }),
+    {
       requestsPerTab: 10_000,
       observationsPerTab: 2_000,
       recentSessions: 20,
       replaysPerSession: 100,
-    }),
+    },
+  ),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -1,5 +1,5 @@
 import { storage } from 'wxt/utils/storage';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { type Session, SessionSchema } from './session/schema';
 import { readSettings, type Settings } from './settings';
 

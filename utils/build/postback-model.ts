@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { recognize } from '../recognize/recognize';
 import { KindSchema } from '../recognize/schema';
 import type { SystemDefinition } from '../systems/schema';
@@ -17,20 +17,20 @@ export const ModelParamSchema = z.object({
   /** Decoded value. */
   value: z.string(),
   /** The pair as written (`sub%5Fid=a+b`); absent for params added by hand. */
-  raw: z.string().optional(),
+  raw: z.optional(z.string()),
 });
 export type ModelParam = z.infer<typeof ModelParamSchema>;
 
 export const PostbackModelSchema = z.object({
   /** Recognised system id, or null. */
-  system: z.string().nullable(),
-  kind: KindSchema.nullable(),
+  system: z.nullable(z.string()),
+  kind: z.nullable(KindSchema),
   /** Everything before `?` (scheme, host and path as written). */
   base: z.string(),
   /** Query params in order. A bare `?` is one empty param, so that it survives a rebuild. */
   params: z.array(ModelParamSchema),
   /** Text after `#`, or null when there is none. */
-  hash: z.string().nullable(),
+  hash: z.nullable(z.string()),
 });
 export type PostbackModel = z.infer<typeof PostbackModelSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { DiagnosticSchema } from '../recognize/schema';
 import { diagnoseSession } from '../session/diagnose-session';
 import { type Session, SessionSchema, TrailSchema } from '../session/schema';

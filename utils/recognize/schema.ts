@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /**
  * The contract of the pure core: what a URL is, and what is wrong with it.
@@ -67,7 +67,7 @@ export const RecognitionSchema = z.object({
   kind: KindSchema,
   url: z.string(),
   /** The primary click id for this kind, or null when absent / a macro. */
-  clickId: ClickIdSchema.nullable(),
+  clickId: z.nullable(ClickIdSchema),
   /** Every id-like param found (primary included), by value. */
   clickIds: z.array(ClickIdSchema),
   /** Normalised field name → decoded value: status, payout, currency, tid, sub_id_1, offer_id, goal_id, transaction_id, aff_id, return … */

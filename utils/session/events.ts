@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { HeaderSchema, ObservationSchema, ReplaySchema } from './schema';
 
 /**
@@ -6,22 +6,22 @@ import { HeaderSchema, ObservationSchema, ReplaySchema } from './schema';
  * values, so the model is a pure function `(session, event) → session` tested without a browser.
  */
 
-const base = { tabId: z.number().int(), at: z.number() };
+const base = { tabId: z.int(), at: z.number() };
 
 export const SessionEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('request-start'),
     ...base,
     id: z.string(),
-    frameId: z.number().int(),
+    frameId: z.int(),
     resourceType: z.string(),
     method: z.string(),
     url: z.string(),
-    initiator: z.string().optional(),
-    body: z.string().optional(),
-    bodyTruncated: z.boolean().optional(),
+    initiator: z.optional(z.string()),
+    body: z.optional(z.string()),
+    bodyTruncated: z.optional(z.boolean()),
     /** Earlier hops, when the request only became ours at a redirect. */
-    previousUrls: z.array(z.string()).optional(),
+    previousUrls: z.optional(z.array(z.string())),
   }),
   z.object({
     type: z.literal('request-redirect'),
@@ -29,8 +29,8 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     id: z.string(),
     url: z.string(),
     redirectUrl: z.string(),
-    status: z.number().int(),
-    frameId: z.number().int(),
+    status: z.int(),
+    frameId: z.int(),
     resourceType: z.string(),
     method: z.string(),
   }),
@@ -38,31 +38,31 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     type: z.literal('request-headers'),
     ...base,
     id: z.string(),
-    status: z.number().int(),
-    statusLine: z.string().optional(),
+    status: z.int(),
+    statusLine: z.optional(z.string()),
     headers: z.array(HeaderSchema),
   }),
   z.object({
     type: z.literal('request-complete'),
     ...base,
     id: z.string(),
-    status: z.number().int(),
-    fromCache: z.boolean().optional(),
+    status: z.int(),
+    fromCache: z.optional(z.boolean()),
   }),
   z.object({ type: z.literal('request-error'), ...base, id: z.string(), error: z.string() }),
   z.object({
     type: z.literal('navigation'),
     ...base,
-    frameId: z.number().int(),
+    frameId: z.int(),
     url: z.string(),
-    transition: z.string().optional(),
+    transition: z.optional(z.string()),
   }),
   z.object({ type: z.literal('title'), ...base, title: z.string() }),
   z.object({
     type: z.literal('observations'),
     ...base,
-    frameId: z.number().int(),
-    observations: z.array(ObservationSchema.omit({ pageId: true })),
+    frameId: z.int(),
+    observations: z.array(z.omit(ObservationSchema, { pageId: true })),
   }),
   z.object({
     type: z.literal('page-request'),
@@ -70,8 +70,8 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     via: z.enum(['beacon', 'fetch', 'xhr']),
     url: z.string(),
     method: z.string(),
-    body: z.string().optional(),
-    response: z.object({ status: z.number().int(), body: z.string() }).optional(),
+    body: z.optional(z.string()),
+    response: z.optional(z.object({ status: z.int(), body: z.string() })),
   }),
   z.object({ type: z.literal('replay'), ...base, replay: ReplaySchema }),
   z.object({ type: z.literal('tab-closed'), ...base }),

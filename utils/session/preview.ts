@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { DiagnosticSchema } from '../recognize/schema';
 import { diagnoseSession } from './diagnose-session';
 import { type Session, SessionSchema, type Trail, TrailSchema } from './schema';
@@ -16,7 +16,7 @@ export const PREVIEW_REQUESTS = 200;
 
 export const PreviewSchema = z.object({
   session: SessionSchema,
-  total: z.number().int(),
+  total: z.int(),
   trails: z.array(TrailSchema),
   diagnostics: z.array(DiagnosticSchema),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { DiagnosticSchema, RecognitionSchema, ResponseMeaningSchema } from '../recognize/schema';
 
 /**
@@ -16,9 +16,9 @@ export type Header = z.infer<typeof HeaderSchema>;
 export const HopSchema = z.object({
   url: z.string(),
   /** HTTP status of this hop's answer (3xx for all but the last). */
-  status: z.number().int().optional(),
+  status: z.optional(z.int()),
   at: z.number(),
-  recognition: RecognitionSchema.nullable(),
+  recognition: z.nullable(RecognitionSchema),
 });
 export type Hop = z.infer<typeof HopSchema>;
 
@@ -27,50 +27,50 @@ export const RequestBodySchema = z.object({
   text: z.string(),
   /** Where the body came from: webRequest's requestBody, or the page hook (beacon/fetch/XHR). */
   source: z.enum(['webRequest', 'page-hook']),
-  truncated: z.boolean().default(false),
+  truncated: z._default(z.boolean(), false),
 });
 
 export const ResponseBodySchema = z.object({
   text: z.string(),
   /** The page's own fetch/XHR read it; for pixels, iframes, beacons and forms the browser withholds it. */
   source: z.enum(['page-hook', 'replay']),
-  truncated: z.boolean().default(false),
+  truncated: z._default(z.boolean(), false),
 });
 
 export const CapturedRequestSchema = z.object({
   /** webRequest requestId, unique within one browser run. */
   id: z.string(),
-  pageId: z.string().nullable(),
-  frameId: z.number().int(),
+  pageId: z.nullable(z.string()),
+  frameId: z.int(),
   /** webRequest resourceType: main_frame, sub_frame, image, xmlhttprequest, ping, script, other … */
   type: z.string(),
   method: z.string(),
-  initiator: z.string().optional(),
-  hops: z.array(HopSchema).min(1),
-  status: z.number().int().optional(),
-  statusLine: z.string().optional(),
-  requestBody: RequestBodySchema.optional(),
-  responseBody: ResponseBodySchema.optional(),
+  initiator: z.optional(z.string()),
+  hops: z.array(HopSchema).check(z.minLength(1)),
+  status: z.optional(z.int()),
+  statusLine: z.optional(z.string()),
+  requestBody: z.optional(RequestBodySchema),
+  responseBody: z.optional(ResponseBodySchema),
   /** Selected response headers (content-type, location, set-cookie where the browser shows it …). */
-  responseHeaders: z.array(HeaderSchema).default([]),
+  responseHeaders: z._default(z.array(HeaderSchema), []),
   startedAt: z.number(),
-  endedAt: z.number().optional(),
+  endedAt: z.optional(z.number()),
   /** net::ERR_BLOCKED_BY_CLIENT, net::ERR_NAME_NOT_RESOLVED, CORS … */
-  error: z.string().optional(),
-  fromCache: z.boolean().optional(),
+  error: z.optional(z.string()),
+  fromCache: z.optional(z.boolean()),
   /** How the page sent it, when the page hook saw it: beacon, fetch, xhr. */
-  via: z.enum(['beacon', 'fetch', 'xhr']).optional(),
+  via: z.optional(z.enum(['beacon', 'fetch', 'xhr'])),
 });
 export type CapturedRequest = z.infer<typeof CapturedRequestSchema>;
 
 /** One top-level or frame page load. */
 export const PageSchema = z.object({
   id: z.string(),
-  frameId: z.number().int(),
+  frameId: z.int(),
   url: z.string(),
   at: z.number(),
   /** webNavigation transitionType: link, typed, form_submit, reload … A form_submit after the id arrived is where a server-side postback usually happens. */
-  transition: z.string().optional(),
+  transition: z.optional(z.string()),
 });
 export type Page = z.infer<typeof PageSchema>;
 
@@ -89,7 +89,7 @@ export const StoragePlaceSchema = z.enum([
 export type StoragePlace = z.infer<typeof StoragePlaceSchema>;
 
 export const ObservationSchema = z.object({
-  pageId: z.string().nullable(),
+  pageId: z.nullable(z.string()),
   place: StoragePlaceSchema,
   /** Cookie / storage key / input name / link text. */
   name: z.string(),
@@ -101,8 +101,8 @@ export const ObservationSchema = z.object({
   where: z.string(),
   at: z.number(),
   /** Cookie lifetime: epoch seconds, or null for a session cookie. */
-  expires: z.number().nullable().optional(),
-  httpOnly: z.boolean().optional(),
+  expires: z.optional(z.nullable(z.number())),
+  httpOnly: z.optional(z.boolean()),
 });
 export type Observation = z.infer<typeof ObservationSchema>;
 
@@ -112,44 +112,44 @@ export const ReplaySchema = z.object({
   request: z.object({
     url: z.string(),
     method: z.enum(['GET', 'POST']),
-    body: z.string().optional(),
+    body: z.optional(z.string()),
     withCookies: z.boolean(),
   }),
-  response: z
-    .object({
-      status: z.number().int(),
+  response: z.nullable(
+    z.object({
+      status: z.int(),
       statusText: z.string(),
       headers: z.array(HeaderSchema),
       body: z.string(),
       truncated: z.boolean(),
       ms: z.number(),
-    })
-    .nullable(),
-  error: z.string().optional(),
-  meaning: ResponseMeaningSchema.nullable(),
+    }),
+  ),
+  error: z.optional(z.string()),
+  meaning: z.nullable(ResponseMeaningSchema),
 });
 export type Replay = z.infer<typeof ReplaySchema>;
 
 export const SessionSchema = z.object({
   version: z.literal(SESSION_VERSION),
   id: z.string(),
-  tabId: z.number().int(),
+  tabId: z.int(),
   /** The tab's current top-level URL. */
   url: z.string(),
-  title: z.string().optional(),
+  title: z.optional(z.string()),
   openedAt: z.number(),
   updatedAt: z.number(),
   /** Set when the tab closed: the session stays in "recent" until cleared. */
-  closedAt: z.number().nullable(),
+  closedAt: z.nullable(z.number()),
   pages: z.array(PageSchema),
   requests: z.array(CapturedRequestSchema),
   observations: z.array(ObservationSchema),
   replays: z.array(ReplaySchema),
   /** What the caps dropped, counted so the panel can say so. */
   dropped: z.object({
-    requests: z.number().int(),
-    observations: z.number().int(),
-    replays: z.number().int(),
+    requests: z.int(),
+    observations: z.int(),
+    replays: z.int(),
   }),
 });
 export type Session = z.infer<typeof SessionSchema>;
@@ -185,6 +185,6 @@ export const TrailSchema = z.object({
   ),
   stages: z.array(TrailStageSchema),
   /** Index in `stages` of the first stage that is not ok, or -1. */
-  firstBroken: z.number().int(),
+  firstBroken: z.int(),
 });
 export type Trail = z.infer<typeof TrailSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { KindSchema } from '../recognize/schema';
 import { defineSystem } from './define-system';
 import type { PathMatch, SystemDefinition } from './schema';
@@ -11,9 +11,8 @@ import type { PathMatch, SystemDefinition } from './schema';
 export const UserSystemInputSchema = z.object({
   id: z
     .string()
-    .min(1)
-    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, `-` and `_`'),
-  name: z.string().min(1),
+    .check(z.minLength(1), z.regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, `-` and `_`')),
+  name: z.string().check(z.minLength(1)),
   /**
    * A literal path such as `/postback`; `*` stands for one path segment and `**` for any
    * number of them (so a key segment before `/conv` is written star, slash, conv). Empty
@@ -21,11 +20,11 @@ export const UserSystemInputSchema = z.object({
    */
   pathPattern: z
     .string()
-    .refine((p) => p === '' || p.startsWith('/'), 'starts with "/" (or is empty for any path)'),
-  clickIdParam: z.string().min(1),
-  statusParam: z.string().min(1).optional(),
-  payoutParam: z.string().min(1).optional(),
-  kind: KindSchema.optional(),
+    .check(z.refine((p) => p === '' || p.startsWith('/'), 'starts with "/" (or is empty for any path)')),
+  clickIdParam: z.string().check(z.minLength(1)),
+  statusParam: z.optional(z.string().check(z.minLength(1))),
+  payoutParam: z.optional(z.string().check(z.minLength(1))),
+  kind: z.optional(KindSchema),
 });
 export type UserSystemInput = z.infer<typeof UserSystemInputSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { ClickIdRoleSchema, KindSchema, SeveritySchema } from '../recognize/schema';
 
 /**
@@ -18,7 +18,9 @@ function isValidRegex(source: string): boolean {
   }
 }
 
-const RegexSourceSchema = z.string().refine(isValidRegex, { message: 'not a valid regular expression' });
+const RegexSourceSchema = z
+  .string()
+  .check(z.refine(isValidRegex, { message: 'not a valid regular expression' }));
 
 /** How a URL path is matched. Paths are compared as written (not percent-decoded). */
 export const PathMatchSchema = z.discriminatedUnion('type', [
@@ -27,14 +29,14 @@ export const PathMatchSchema = z.discriminatedUnion('type', [
   /** The whole path, e.g. `/postback`. One trailing slash is tolerated. */
   z.object({
     type: z.literal('exact'),
-    path: z.string().startsWith('/'),
-    ignoreCase: z.boolean().optional(),
+    path: z.string().check(z.startsWith('/')),
+    ignoreCase: z.optional(z.boolean()),
   }),
   /** The last path segment, e.g. `aff_lsr` or `p.ashx`. */
   z.object({
     type: z.literal('lastSegment'),
-    segment: z.string().min(1),
-    ignoreCase: z.boolean().optional(),
+    segment: z.string().check(z.minLength(1)),
+    ignoreCase: z.optional(z.boolean()),
   }),
   /**
    * A regular expression over the path. Named groups become fields (`(?<key>[^/]+)`).
@@ -45,30 +47,30 @@ export const PathMatchSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('regex'),
     pattern: RegexSourceSchema,
-    ignoreCase: z.boolean().optional(),
-    marker: z.string().min(1).optional(),
+    ignoreCase: z.optional(z.boolean()),
+    marker: z.optional(z.string().check(z.minLength(1))),
   }),
 ]);
 export type PathMatch = z.infer<typeof PathMatchSchema>;
 
 /** A condition on one param's decoded value, e.g. HasOffers `aff_goal` with `a=lsr`. */
 export const ValueConditionSchema = z.object({
-  param: z.string().min(1),
+  param: z.string().check(z.minLength(1)),
   /** The value must be one of these (exact, or case-insensitive with `ignoreCase`). */
-  oneOf: z.array(z.string()).optional(),
+  oneOf: z.optional(z.array(z.string())),
   /** The value must match this regular expression. */
-  pattern: RegexSourceSchema.optional(),
-  ignoreCase: z.boolean().optional(),
+  pattern: z.optional(RegexSourceSchema),
+  ignoreCase: z.optional(z.boolean()),
   /** Invert the condition (the param must be absent or not match). */
-  negate: z.boolean().optional(),
+  negate: z.optional(z.boolean()),
 });
 export type ValueCondition = z.infer<typeof ValueConditionSchema>;
 
 /** A finding a shape always carries, e.g. the keyless Keitaro postback [L1]. */
 export const ShapeNoteSchema = z.object({
-  code: z.string().min(1),
+  code: z.string().check(z.minLength(1)),
   severity: SeveritySchema,
-  message: z.string().min(1),
+  message: z.string().check(z.minLength(1)),
   fix: z.string(),
 });
 export type ShapeNote = z.infer<typeof ShapeNoteSchema>;
@@ -76,39 +78,39 @@ export type ShapeNote = z.infer<typeof ShapeNoteSchema>;
 export const UrlShapeSchema = z.object({
   kind: KindSchema,
   /** Short human label, e.g. `postback (keyed)`. */
-  label: z.string().min(1),
+  label: z.string().check(z.minLength(1)),
   path: PathMatchSchema,
   /** Every one of these params must be present (an empty value counts as present). */
-  required: z.array(z.string().min(1)).optional(),
+  required: z.optional(z.array(z.string().check(z.minLength(1)))),
   /** At least one of these params must be present. */
-  anyOf: z.array(z.string().min(1)).optional(),
+  anyOf: z.optional(z.array(z.string().check(z.minLength(1)))),
   /** None of these params may be present. */
-  forbidden: z.array(z.string().min(1)).optional(),
-  values: z.array(ValueConditionSchema).optional(),
+  forbidden: z.optional(z.array(z.string().check(z.minLength(1)))),
+  values: z.optional(z.array(ValueConditionSchema)),
   /** HTTP methods this shape applies to (upper case); any method when absent. */
-  methods: z.array(z.string().min(1)).optional(),
+  methods: z.optional(z.array(z.string().check(z.minLength(1)))),
   /** Params that carry this kind's primary click id, best first. */
-  clickId: z.array(z.string().min(1)).optional(),
+  clickId: z.optional(z.array(z.string().check(z.minLength(1)))),
   /**
    * Added to the computed specificity when two systems claim one URL. Only for documented
    * ties; prefer `forbidden`/`values` so that each URL has one owner.
    */
-  priority: z.number().optional(),
-  notes: z.array(ShapeNoteSchema).optional(),
+  priority: z.optional(z.number()),
+  notes: z.optional(z.array(ShapeNoteSchema)),
 });
 export type UrlShape = z.infer<typeof UrlShapeSchema>;
 
 export const ClickIdParamSchema = z.object({
-  param: z.string().min(1),
+  param: z.string().check(z.minLength(1)),
   role: ClickIdRoleSchema,
   /**
    * True when the name is distinctive enough to report on any URL (`subid`, `aff_click_id`).
    * Generic names (`cid`, `tid`, CAKE's `r`) are click ids only inside this system's shapes:
    * Google Analytics sends `cid=` and `tid=` on every page.
    */
-  anywhere: z.boolean().optional(),
+  anywhere: z.optional(z.boolean()),
   /** Only a click id in these kinds (Keitaro's `aff_sub` alias means its subid only inside a postback [L2]). */
-  kinds: z.array(KindSchema).optional(),
+  kinds: z.optional(z.array(KindSchema)),
 });
 export type ClickIdParam = z.infer<typeof ClickIdParamSchema>;
 
@@ -119,21 +121,18 @@ export type ClickIdParam = z.infer<typeof ClickIdParamSchema>;
  * not on a landing).
  */
 export const FieldAliasSchema = z.object({
-  field: z.string().min(1),
-  params: z.array(z.string().min(1)).min(1),
-  kinds: z.array(KindSchema).optional(),
+  field: z.string().check(z.minLength(1)),
+  params: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+  kinds: z.optional(z.array(KindSchema)),
 });
 export type FieldAlias = z.infer<typeof FieldAliasSchema>;
 
 /** A reply body pattern and what it means. Named groups become `details`. */
 export const ResponseRuleSchema = z.object({
   pattern: RegexSourceSchema,
-  flags: z
-    .string()
-    .regex(/^[imsu]*$/)
-    .optional(),
+  flags: z.optional(z.string().check(z.regex(/^[imsu]*$/))),
   verdict: z.enum(['accepted', 'rejected', 'unknown']),
-  message: z.string().min(1),
+  message: z.string().check(z.minLength(1)),
 });
 export type ResponseRule = z.infer<typeof ResponseRuleSchema>;
 
@@ -142,18 +141,18 @@ export const StatusValueSchema = z.object({ value: z.string(), meaning: z.string
 
 export const DocLinkSchema = z.object({
   /** Source tag of the reference file, e.g. `K2`. */
-  tag: z.string().optional(),
-  title: z.string().min(1),
+  tag: z.optional(z.string()),
+  title: z.string().check(z.minLength(1)),
   url: z.url(),
 });
 
 export const ExampleMatchSchema = z.object({
-  url: z.string().min(1),
+  url: z.string().check(z.minLength(1)),
   kind: KindSchema,
   /** Expected primary click id value; null when the kind has none or it is a macro. */
-  clickId: z.string().nullable().optional(),
-  method: z.string().optional(),
-  body: z.string().optional(),
+  clickId: z.optional(z.nullable(z.string())),
+  method: z.optional(z.string()),
+  body: z.optional(z.string()),
 });
 
 /** A hook for what a table cannot say. Returning false rejects the match. */
@@ -166,23 +165,24 @@ export type RefineHook = (match: {
 export const SystemDefinitionSchema = z.object({
   id: z
     .string()
-    .min(1)
-    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, `-` and `_`'),
-  name: z.string().min(1),
+    .check(z.minLength(1), z.regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, `-` and `_`')),
+  name: z.string().check(z.minLength(1)),
   docs: z.array(DocLinkSchema),
   /** Tried in order; the first shape that matches decides the kind. */
-  shapes: z.array(UrlShapeSchema).min(1),
+  shapes: z.array(UrlShapeSchema).check(z.minLength(1)),
   clickIds: z.array(ClickIdParamSchema),
   fields: z.array(FieldAliasSchema),
   /** Params known under their own name (kept in `fields` as they are, not unknown). */
-  knownParams: z.array(z.string().min(1)),
+  knownParams: z.array(z.string().check(z.minLength(1))),
   /** Which field holds the conversion status, and its documented values when it has a fixed set. */
-  status: z.object({ field: z.string().min(1), values: z.array(StatusValueSchema).optional() }).optional(),
+  status: z.optional(
+    z.object({ field: z.string().check(z.minLength(1)), values: z.optional(z.array(StatusValueSchema)) }),
+  ),
   responses: z.array(ResponseRuleSchema),
   /** Why an accepted reply is not proof, and where to look instead. */
-  responseCaveat: z.string().min(1),
+  responseCaveat: z.string().check(z.minLength(1)),
   examples: z.object({ match: z.array(ExampleMatchSchema), noMatch: z.array(z.string()) }),
-  refine: z.custom<RefineHook>((v) => typeof v === 'function', 'a function').optional(),
+  refine: z.optional(z.custom<RefineHook>((v) => typeof v === 'function', 'a function')),
 });
 export type SystemDefinition = z.infer<typeof SystemDefinitionSchema>;
 export type SystemDefinitionInput = z.input<typeof SystemDefinitionSchema>;
