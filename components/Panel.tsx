@@ -31,7 +31,7 @@ export interface PanelProps {
   selectedDiagnostics?: Diagnostic[];
   onCopyCurl: (request: CapturedRequest, hop: number) => void;
   onOpenBuilder: (url: string, body?: string) => void;
-  /** All findings; computed only when the diagnostics view is open. */
+  /** All findings; computed only when the diagnostics view is open (null there while they load). */
   diagnostics: LocatedDiagnostic[] | null;
   query: string;
   onQuery: (q: string) => void;
@@ -210,10 +210,14 @@ export function Panel(p: PanelProps) {
           </div>
         ) : null}
         {s && p.view === 'diagnostics' ? (
-          <DiagnosticList
-            diagnostics={p.diagnostics ?? []}
-            onShowRequest={(id, hop) => p.onSelect(id, hop ?? null)}
-          />
+          p.diagnostics ? (
+            <DiagnosticList
+              diagnostics={p.diagnostics}
+              onShowRequest={(id, hop) => p.onSelect(id, hop ?? null)}
+            />
+          ) : (
+            <p class="muted">{strings.loading}</p>
+          )
         ) : null}
         {p.view === 'builder' ? p.builder : null}
         {s && p.view === 'replays' ? (

@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PanelApp, type PanelAppProps } from '../entrypoints/popup/App';
+import { PanelApp, type PanelAppDerive, type PanelAppProps } from '../entrypoints/popup/App';
 import type { Message } from '../utils/messages';
+import { precomputed } from '../utils/panel/precomputed';
 import { createStaticSource } from '../utils/panel/source';
 import type { Session } from '../utils/session/schema';
 import {
@@ -75,6 +76,41 @@ describe('PanelApp (container)', () => {
     expect(await screen.findByRole('tab', { name: /Requests \(2\)/ })).toBeTruthy();
     act(() => source.update({ ...healthySession, requests: [...healthySession.requests, browserPostback] }));
     expect(await screen.findByRole('tab', { name: /Requests \(3\)/ })).toBeTruthy();
+  });
+
+  it('derivations that load after the first paint: the preview shows at once, the whole session waits for them', async () => {
+    const preview: Session = { ...healthySession, requests: healthySession.requests.slice(-1) };
+    precomputed.set(preview, { trails: healthyTrails, diagnostics: [] });
+    const base = createStaticSource({ sessions: [healthySession] });
+    const source = { ...base, loadPreview: async () => preview };
+    const buildTrails = vi.fn((_s: Session) => healthyTrails);
+    let arrive: (d: PanelAppDerive) => void = () => {};
+    const later = new Promise<PanelAppDerive>((r) => {
+      arrive = r;
+    });
+    const host = { copy: vi.fn(async () => {}), download: vi.fn(), confirm: () => true, onRendered: vi.fn() };
+    render(
+      <PanelApp
+        source={source}
+        derive={later}
+        target={{ tabId: healthySession.tabId }}
+        host={host}
+        builder={{ render: () => null, prefill: () => ({ url: '', method: 'GET', origin: 'trail' }) }}
+      />,
+    );
+    expect(await screen.findByText(strings.sentInvisible)).toBeTruthy();
+    expect(screen.getByRole('tab', { name: /Requests \(1\)/ })).toBeTruthy();
+    await waitFor(() => expect(host.onRendered).toHaveBeenCalledTimes(1));
+    fireEvent.click(screen.getByRole('tab', { name: strings.tabs.diagnostics }));
+    expect(await screen.findByText(strings.loading)).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.getByRole('tab', { name: /Requests \(1\)/ })).toBeTruthy();
+    expect(buildTrails).not.toHaveBeenCalled();
+
+    act(() => arrive({ ...derive, buildTrails }));
+    expect(await screen.findByRole('tab', { name: /Requests \(2\)/ })).toBeTruthy();
+    expect(await screen.findByText(strings.noDiagnostics)).toBeTruthy();
+    expect(buildTrails).toHaveBeenCalledWith(healthySession);
   });
 
   it('"Rebuild and replay" opens the builder prefilled from the trail and settings', async () => {

@@ -1,5 +1,5 @@
 import type { ComponentChild } from 'preact';
-import { useEffect, useMemo, useRef } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { type ExportKind, Panel } from '../../components/Panel';
 import { strings } from '../../components/strings';
 import type { PanelSource } from '../../utils/panel/source';
@@ -29,12 +29,22 @@ export interface PanelHost {
   onRendered?: () => void;
 }
 
+/** The core's derivations the panel uses, and what a report adds to them. */
+export type PanelAppDerive = PanelDerive & {
+  limits: string[];
+  meaningOf: (request: CapturedRequest) => ResponseMeaning | null;
+};
+
+/** Until the derivations arrive: only a preview (which brings its trails and findings) is shown. */
+const PENDING: PanelDerive = { buildTrails: () => [], diagnoseSession: () => [], diagnoseUrl: () => [] };
+
 export interface PanelAppProps {
   source: PanelSource;
-  derive: PanelDerive & {
-    limits: string[];
-    meaningOf: (request: CapturedRequest) => ResponseMeaning | null;
-  };
+  /**
+   * The derivations, or a promise of them when they load after the first paint: until it settles
+   * the panel shows the session's preview, never a whole session without its trails.
+   */
+  derive: PanelAppDerive | Promise<PanelAppDerive>;
   target: PanelTarget | null;
   host: PanelHost;
   builder: {
@@ -65,8 +75,23 @@ function hostOf(url: string): string {
 
 /** Thin container: wires the store and the core's derivations to the pure Panel view. */
 export function PanelApp({ source, derive, target, host, builder, listHeight, store: given }: PanelAppProps) {
-  const store = useMemo(() => given ?? createPanelStore(source), [given, source]);
-  const sel = useMemo(() => createSelectors(derive), [derive]);
+  // Whether the whole session waits for the derivations is settled by the first `derive` given.
+  const [ready] = useState(() => (derive instanceof Promise ? derive : undefined));
+  const store = useMemo(() => given ?? createPanelStore(source, { ready }), [given, source, ready]);
+  const [loaded, setLoaded] = useState<PanelAppDerive | null>(null);
+  useEffect(() => {
+    if (!(derive instanceof Promise)) return;
+    let live = true;
+    void derive.then((d) => {
+      if (live) setLoaded(d);
+    });
+    return () => {
+      live = false;
+    };
+  }, [derive]);
+  /** The derivations, once here (always, when given as a plain object). */
+  const core = derive instanceof Promise ? loaded : derive;
+  const sel = useMemo(() => createSelectors(core ?? PENDING), [core]);
   const st = useStoreState(store);
   const rendered = useRef(false);
 
@@ -104,12 +129,13 @@ export function PanelApp({ source, derive, target, host, builder, listHeight, st
       const { toHar } = await import('../../utils/export/har');
       host.download(`${name}.har`, JSON.stringify(toHar(s), null, 2), 'application/json');
     } else {
-      const { toReport } = await import('../../utils/export/report');
+      const [{ toReport }, d] = await Promise.all([import('../../utils/export/report'), derive]);
+      const use = d === core ? sel : createSelectors(d);
       const text = toReport(s, {
-        trails,
-        diagnostics: sel.diagnostics(s),
-        meaningOf: derive.meaningOf,
-        limits: derive.limits,
+        trails: use.trails(s),
+        diagnostics: use.diagnostics(s),
+        meaningOf: d.meaningOf,
+        limits: d.limits,
       });
       try {
         await host.copy(text);
@@ -135,10 +161,10 @@ export function PanelApp({ source, derive, target, host, builder, listHeight, st
 
   const selectedHop = selectedRequest ? (st.selected?.hop ?? null) : null;
   const selectedDiagnostics = useMemo(() => {
-    if (!selectedRequest) return [];
+    if (!selectedRequest || !core) return [];
     const hops = selectedHop === null ? selectedRequest.hops : [selectedRequest.hops[selectedHop]];
-    return hops.flatMap((h) => (h?.recognition ? derive.diagnoseUrl(h.url) : []));
-  }, [selectedRequest, selectedHop, derive]);
+    return hops.flatMap((h) => (h?.recognition ? core.diagnoseUrl(h.url) : []));
+  }, [selectedRequest, selectedHop, core]);
 
   return (
     <Panel
@@ -159,7 +185,7 @@ export function PanelApp({ source, derive, target, host, builder, listHeight, st
           .getState()
           .openBuilder({ url, method: body === undefined ? 'GET' : 'POST', body, origin: 'capture' })
       }
-      diagnostics={s && st.view === 'diagnostics' ? sel.diagnostics(s) : null}
+      diagnostics={s && st.view === 'diagnostics' && core ? sel.diagnostics(s) : null}
       query={st.query}
       onQuery={(q) => store.getState().setQuery(q)}
       search={s && st.query.trim() ? sel.search(s, st.query) : null}

@@ -1,27 +1,20 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { strings } from '../../components/strings';
-import { diagnoseUrl } from '../../utils/diagnose/diagnose-url';
-import { LIMITS } from '../../utils/export/json';
 import { markRendered } from '../../utils/panel/ready';
 import { createStaticSource, type PanelSource } from '../../utils/panel/source';
 import type { PanelStore } from '../../utils/panel/store';
 import type { PanelTarget } from '../../utils/panel/target';
-import { diagnoseSession } from '../../utils/session/diagnose-session';
 import type { Session, Trail } from '../../utils/session/schema';
-import { buildTrails } from '../../utils/session/trail';
 import type { Settings } from '../../utils/settings';
 import { PanelApp, type PanelAppProps, type PanelHost } from './App';
-import { getResponseMeaning } from './meaning';
 
-/** The core's derivations the panel shows. */
-export const panelDerive: PanelAppProps['derive'] = {
-  buildTrails: (s) => buildTrails(s),
-  diagnoseSession: (s, trails) => diagnoseSession(s, trails),
-  diagnoseUrl: (url) => diagnoseUrl(url),
-  meaningOf: getResponseMeaning,
-  limits: LIMITS,
-};
+/**
+ * The core's derivations (recogniser, trails, diagnostics) load behind the first paint: the panel
+ * opens on the stored preview, which brings its trails and findings, and shows the whole session
+ * once they are here.
+ */
+const loadDerive = () => import('./derive').then((m) => m.panelDerive);
 
 // The builder (forms, money checks) loads when first used, so opening the panel does not wait for it.
 const loadBuilder = () =>
@@ -78,7 +71,7 @@ export function mountPanel(el: HTMLElement, opts: MountOptions): void {
   render(
     <PanelApp
       source={opts.source}
-      derive={panelDerive}
+      derive={loadDerive()}
       builder={panelBuilder}
       target={opts.target}
       host={pageHost(opts.host)}

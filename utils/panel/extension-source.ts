@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { Message, Reply } from '../messages';
-import { parsePreview } from '../session/preview';
+import { parsePreview } from '../session/preview-schema';
 import type { Session } from '../session/schema';
 import { readSettings } from '../settings';
 import {

@@ -86,7 +86,15 @@ export interface PanelState {
 
 export type PanelStore = StoreApi<PanelState>;
 
-export function createPanelStore(source: PanelSource): PanelStore {
+export interface PanelStoreOptions {
+  /**
+   * What a whole session waits for before it is shown (the core's derivations, when they load
+   * after the first paint). A preview is shown without waiting: it brings its trails and findings.
+   */
+  ready?: Promise<unknown>;
+}
+
+export function createPanelStore(source: PanelSource, opts: PanelStoreOptions = {}): PanelStore {
   let unwatch: (() => void)[] = [];
   let unwatchSession: (() => void) | null = null;
 
@@ -107,7 +115,7 @@ export function createPanelStore(source: PanelSource): PanelStore {
         if (preview) set({ session: preview, status: 'ready', selected: null, compare: [] });
         previewed = preview !== null;
       }
-      const session = await source.loadSession(id);
+      const [session] = await Promise.all([source.loadSession(id), opts.ready]);
       if (get().sessionId !== id) return; // another target won meanwhile
       // After a preview, keep what the user already selected in it.
       set(

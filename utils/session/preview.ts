@@ -1,8 +1,9 @@
-import { z } from 'zod/mini';
-import { DiagnosticSchema } from '../recognize/schema';
 import { diagnoseSession } from './diagnose-session';
-import { type Session, SessionSchema, type Trail, TrailSchema } from './schema';
+import { PREVIEW_REQUESTS, type Preview } from './preview-schema';
+import type { Session, Trail } from './schema';
 import { buildTrails } from './trail';
+
+export { PREVIEW_REQUESTS, type Preview, PreviewSchema, parsePreview } from './preview-schema';
 
 /**
  * A small copy of a session for the panel's first paint: everything but the requests, the newest
@@ -11,17 +12,6 @@ import { buildTrails } from './trail';
  * requests costs about what opening one with 100 does. The full session stays the truth; this is a
  * cache written with it in the same storage write.
  */
-
-export const PREVIEW_REQUESTS = 200;
-
-export const PreviewSchema = z.object({
-  session: SessionSchema,
-  total: z.int(),
-  trails: z.array(TrailSchema),
-  diagnostics: z.array(DiagnosticSchema),
-});
-export type Preview = z.infer<typeof PreviewSchema>;
-
 export function createPreview(session: Session, trails: Trail[] = buildTrails(session)): Preview {
   return {
     session: { ...session, requests: session.requests.slice(-PREVIEW_REQUESTS) },
@@ -29,9 +19,4 @@ export function createPreview(session: Session, trails: Trail[] = buildTrails(se
     trails,
     diagnostics: diagnoseSession(session, trails),
   };
-}
-
-export function parsePreview(raw: unknown): Preview | null {
-  const parsed = PreviewSchema.safeParse(raw);
-  return parsed.success ? parsed.data : null;
 }
