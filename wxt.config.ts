@@ -5,7 +5,19 @@ import { defineConfig } from 'wxt';
 export default defineConfig({
   imports: false,
   modules: ['@wxt-dev/webextension-polyfill'],
-  vite: () => ({ plugins: [preact()] }),
+  vite: () => ({
+    plugins: [preact()],
+    build: {
+      rollupOptions: {
+        // Zod's sources carry @__PURE__ comments in places Rollup cannot use; it drops them and says so
+        // on every build. Harmless, and noise a newcomer should not have to read.
+        onLog(level, log, handler) {
+          if (log.code === 'INVALID_ANNOTATION' && log.id?.includes('/zod/')) return;
+          handler(level, log);
+        },
+      },
+    },
+  }),
   manifest: ({ browser }) => ({
     name: 'Postback Lens',
     description:
