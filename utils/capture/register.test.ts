@@ -264,3 +264,50 @@ describe('background wiring: capture off for a site', () => {
     expect((await sessionOfTab(5))?.requests).toHaveLength(1);
   });
 });
+
+describe('background wiring: ordinary traffic', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('costs no storage write, while the answer to a request of ours is kept even at an ordinary URL', async () => {
+    const { webRequest, writer } = setup();
+    const setItems = vi.spyOn(storage, 'setItems');
+    const plain = {
+      ...base,
+      requestId: '7',
+      type: 'image',
+      url: 'https://cdn.example.com/a.png',
+      statusCode: 200,
+    };
+    webRequest.onBeforeRequest.fire(plain);
+    webRequest.onHeadersReceived.fire({ ...plain, responseHeaders: [] });
+    webRequest.onCompleted.fire(plain);
+    await writer.flush();
+    expect(setItems).not.toHaveBeenCalled();
+
+    // A landing → offer link of ours that redirects to a plain offer page: its answer still counts.
+    const lp = 'https://tracker.example/?_lp=1&_token=abcdefghijkl&offer_id=1';
+    webRequest.onBeforeRequest.fire({ ...base, requestId: '8', type: 'main_frame', url: lp });
+    webRequest.onBeforeRedirect.fire({
+      ...base,
+      requestId: '8',
+      type: 'main_frame',
+      url: lp,
+      redirectUrl: 'https://offer.example/',
+      statusCode: 302,
+    });
+    webRequest.onCompleted.fire({
+      ...base,
+      requestId: '8',
+      type: 'main_frame',
+      url: 'https://offer.example/',
+      statusCode: 200,
+    });
+    await writer.flush();
+    const request = (await sessionOfTab(3))?.requests.find((r) => r.id === '8');
+    expect(request?.hops.map((h) => h.status)).toEqual([302, 200]);
+    expect(request?.endedAt).toBeDefined();
+    setItems.mockRestore();
+  });
+});

@@ -7,7 +7,14 @@ import { parseIndex, parseSession, sessionKey } from '../storage';
 import { BADGES, badgeState } from './badge';
 import { cookieObservations, createMessageHandler } from './handle-message';
 import { createSessionWriter, type SessionWriter } from './session-writer';
-import { completeEvent, errorEvent, headersEvent, redirectEvent, startEvent } from './webrequest-events';
+import {
+  completeEvent,
+  errorEvent,
+  headersEvent,
+  isClaimed,
+  redirectEvent,
+  startEvent,
+} from './webrequest-events';
 
 type Browser = typeof browserApi;
 
@@ -23,9 +30,17 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     onError: report,
   });
   const filter = { urls: ['<all_urls>'] };
-  const push = (event: ReturnType<typeof startEvent>) => {
-    if (event) writer.push(event);
+  // Requests in flight that are ours, so the answers to everything else cost one Set lookup. A hint,
+  // not a record: after a worker restart an answer is still taken when its own URL is ours.
+  const inFlight = new Set<string>();
+  const push = (requestId: string, event: ReturnType<typeof startEvent>) => {
+    if (!event) return;
+    if (inFlight.size > 10_000) inFlight.clear();
+    inFlight.add(requestId);
+    writer.push(event);
   };
+  const ours = (d: { requestId: string; url: string; tabId: number }) =>
+    d.tabId >= 0 && (inFlight.has(d.requestId) || isClaimed(d.url));
   const guard =
     <T>(fn: (d: T) => void) =>
     (d: T): undefined => {
@@ -38,12 +53,12 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
 
   const wr = browser.webRequest;
   wr.onBeforeRequest.addListener(
-    guard((d) => push(startEvent(d))),
+    guard((d) => push(d.requestId, startEvent(d))),
     filter,
     ['requestBody'],
   );
   wr.onBeforeRedirect.addListener(
-    guard((d) => push(redirectEvent(d))),
+    guard((d) => push(d.requestId, redirectEvent(d))),
     filter,
   );
   // Chromium shows Set-Cookie to extensions only with 'extraHeaders'; Firefox has no such option and shows it anyway.
@@ -51,14 +66,15 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     .OnHeadersReceivedOptions?.EXTRA_HEADERS;
   wr.onHeadersReceived.addListener(
     guard((d) => {
-      if (d.tabId >= 0) writer.push(headersEvent(d));
+      if (ours(d)) writer.push(headersEvent(d));
     }),
     filter,
     extra ? ['responseHeaders', 'extraHeaders' as 'responseHeaders'] : ['responseHeaders'],
   );
   wr.onCompleted.addListener(
     guard((d) => {
-      if (d.tabId < 0) return;
+      if (!ours(d)) return;
+      inFlight.delete(d.requestId);
       writer.push(completeEvent(d));
       // A landing that brought click ids has loaded: read the cookie jar (HttpOnly too) for them once,
       // so the page itself need not send anything unless it finds or writes something later.
@@ -70,7 +86,11 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     filter,
   );
   wr.onErrorOccurred.addListener(
-    guard((d) => d.tabId >= 0 && writer.push(errorEvent(d))),
+    guard((d) => {
+      if (!ours(d)) return;
+      inFlight.delete(d.requestId);
+      writer.push(errorEvent(d));
+    }),
     filter,
   );
 

@@ -94,6 +94,7 @@ async function write(
     storage.getItem('local:settings'),
   ]);
   const index: SessionIndex = parseIndex(rawIndex ?? undefined);
+  const indexBefore = JSON.stringify(index);
   const settings: Settings = readSettings(rawSettings);
   const byTab = new Map<number, SessionEvent[]>();
   for (const e of batch) byTab.set(e.tabId, [...(byTab.get(e.tabId) ?? []), e]);
@@ -134,6 +135,8 @@ async function write(
       removed.push(...index.recent.splice(settings.caps.recentSessions));
     }
   }
+  // Nothing of ours in this batch (navigations of tabs without a session): no write at all.
+  if (touched.length === 0 && JSON.stringify(index) === indexBefore) return;
   writes.push({ key: 'local:index', value: index });
   await storage.setItems(writes);
   if (removed.length) await storage.removeItems(removed.flatMap((id) => [sessionKey(id), previewKey(id)]));
