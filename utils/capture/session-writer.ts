@@ -62,25 +62,35 @@ export function createSessionWriter(opts: {
   let pending: SessionEvent[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
   let chain: Promise<void> = Promise.resolve();
+  /** A write is waiting on the chain; it takes whatever is pending when its turn comes. */
+  let queued = false;
 
-  const run = () => {
+  // One write at a time and at most one waiting: events that arrive while a write runs join the
+  // next batch instead of queueing a write each. Queueing a write per timer tick made a burst's
+  // writes pile up faster than they ran (each rewrites a growing session), and an export waiting
+  // for them took a minute after a 1,000-pixel burst.
+  const schedule = () => {
+    if (timer) clearTimeout(timer);
     timer = null;
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return chain;
-    chain = chain.then(() => write(storage, batch, opts.onWritten)).catch((error) => opts.onError?.(error));
+    if (queued) return chain;
+    queued = true;
+    chain = chain
+      .then(() => {
+        queued = false;
+        const batch = pending;
+        pending = [];
+        return batch.length === 0 ? undefined : write(storage, batch, opts.onWritten);
+      })
+      .catch((error) => opts.onError?.(error));
     return chain;
   };
 
   return {
     push(event) {
       pending.push(event);
-      timer ??= setTimeout(run, delayMs);
+      timer ??= setTimeout(schedule, delayMs);
     },
-    flush() {
-      if (timer) clearTimeout(timer);
-      return run();
-    },
+    flush: schedule,
   };
 }
 
