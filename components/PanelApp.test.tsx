@@ -134,7 +134,9 @@ describe('PanelApp (container)', () => {
     );
     fireEvent.click(await screen.findByRole('button', { name: strings.exportJson }));
     await waitFor(() => expect(host.download).toHaveBeenCalledTimes(1));
-    expect(source.sent[0]).toEqual({
+    // Opened on a tab, the panel first asked that tab to read its page again.
+    expect(source.sent[0]).toEqual({ type: 'rescan-tab', tabId: healthySession.tabId });
+    expect(source.sent[1]).toEqual({
       type: 'export-session',
       sessionId: healthySession.id,
       tabId: undefined,
@@ -156,8 +158,9 @@ describe('PanelApp (container)', () => {
     const { source, host } = setup([healthySession], { tabId: healthySession.tabId }, () => ({ cleared: 1 }));
     fireEvent.click(await screen.findByRole('button', { name: strings.clearThis }));
     fireEvent.click(screen.getByRole('button', { name: strings.clearAll }));
-    await waitFor(() => expect(source.sent).toHaveLength(2));
+    await waitFor(() => expect(source.sent).toHaveLength(3));
     expect(source.sent).toEqual([
+      { type: 'rescan-tab', tabId: healthySession.tabId },
       { type: 'clear-sessions', sessionId: healthySession.id },
       { type: 'clear-sessions', sessionId: undefined },
     ]);

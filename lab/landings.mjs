@@ -131,6 +131,21 @@ onSignup(() => firePixel(readCookie()));`,
 $('stored').textContent = localStorage.getItem('subid') || '';
 onSignup(() => firePixel(localStorage.getItem('subid') || ''));`,
   },
+  'late.html': {
+    title: 'Landing: subid stored a second after load',
+    what: 'One second after load the page stores the subid by assigning <code>localStorage.kt_subid</code> (a property write, not <code>setItem</code>) and adds a hidden input carrying it. Nothing on the page announces either write.',
+    html: '<form id="late-form" action="thanks.html" method="get"></form>',
+    script: `setTimeout(() => {
+  localStorage.kt_subid = urlSubid;
+  const input = document.createElement('input');
+  input.type = 'hidden';
+  input.name = 'subid';
+  input.value = urlSubid;
+  $('late-form').appendChild(input);
+  say('stored late');
+}, 1000);
+onSignup(() => firePixel(urlSubid));`,
+  },
   'hidden.html': {
     title: 'Landing: subid in a hidden input, link to the offer',
     what: 'The sign-up form carries the subid in a hidden input; “Sign up” fires an image pixel postback with the hidden input’s value. The offer link goes through the tracker: <code>//tracker.example:PORT/?_lp=1&amp;_token=…&amp;offer_id=1</code>.',

@@ -52,12 +52,19 @@ export const ClearMessageSchema = z.object({
   sessionId: z.optional(z.string().check(z.maxLength(200))),
 });
 
+/** Panel → background: the panel opened on this tab; the background asks the tab's content script to read the page again. */
+export const RescanMessageSchema = z.object({
+  type: z.literal('rescan-tab'),
+  tabId: z.int(),
+});
+
 export const MessageSchema = z.discriminatedUnion('type', [
   ObservationsMessageSchema,
   PageRequestMessageSchema,
   ExportMessageSchema,
   ReplayMessageSchema,
   ClearMessageSchema,
+  RescanMessageSchema,
 ]);
 export type Message = z.infer<typeof MessageSchema>;
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportSchema } from '../../utils/export/json';
-import { type Harness, launch, tabIdOf, testLink } from './harness';
+import { exportTab, type Harness, launch, tabIdOf, testLink } from './harness';
 
 /**
  * The panel as a user drives it, in real Chromium against the demo lab: the trail card, the
@@ -465,6 +465,27 @@ describe('the panel on the demo lab', () => {
     await finding.waitFor();
     expect(await finding.locator('.diag-msg').textContent()).toMatch(/stored/i);
     expect(await finding.locator('.diag-fix').textContent()).toMatch(/^Fix: \S/);
+    expect(errors).toEqual([]);
+    await p.close();
+    await page.close();
+  });
+
+  it('opening the panel reads the page again: a subid the page stored after load, unannounced, shows up', async () => {
+    const subid = 'late0123456789abcdef';
+    const page = await h.context.newPage();
+    await page.goto(`${h.lab.urls.landing}/late.html?subid=${subid}`);
+    await expect.poll(() => page.textContent('#status')).toBe('stored late');
+    const tabId = await tabIdOf(h, page);
+    const places = async () =>
+      (await exportTab(h, tabId)).session.observations.filter((o) => o.value === subid).map((o) => o.place);
+    // The page announced nothing (a property write, an input added by script): nothing read it yet.
+    expect(await places()).toEqual([]);
+
+    const { page: p, errors } = await openPanel(tabId);
+    const stored = stage(trailCard(p, subid), 'stored');
+    await stored.locator('code', { hasText: 'kt_subid' }).waitFor();
+    expect((await places()).sort()).toEqual(['hidden-input', 'localStorage']);
+    expect(await stored.getAttribute('data-state')).toBe('ok');
     expect(errors).toEqual([]);
     await p.close();
     await page.close();

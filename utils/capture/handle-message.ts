@@ -5,6 +5,7 @@ type Browser = typeof browserApi;
 
 import { exportSession } from '../export/json';
 import { type Message, parseMessage, type Reply } from '../messages';
+import { RESCAN_MESSAGE } from '../page/watch';
 import type { Observation } from '../session/schema';
 import { parseIndex, parseSession, previewKey, sessionKey } from '../storage';
 import { performReplay } from './replay';
@@ -16,6 +17,18 @@ import type { SessionWriter } from './session-writer';
  */
 
 type Sender = { id?: string; tab?: { id?: number }; frameId?: number; url?: string };
+
+/**
+ * What a content script may say. It speaks for a web page (it relays the page hook's events, which
+ * the page can forge), so it reports what it saw and nothing more: exports, replays, clears and
+ * rescans come only from the extension's own pages.
+ */
+const PAGE_MESSAGES = new Set<Message['type']>(['observations', 'page-request']);
+
+/** The panel, options page or a test page of this extension (the id was checked already); content scripts report their web page's URL. */
+function fromExtensionPage(sender: Sender): boolean {
+  return /^(chrome|moz)-extension:\/\//.test(sender.url ?? '');
+}
 
 export interface MessageDeps {
   browser: Browser;
@@ -32,6 +45,7 @@ export function createMessageHandler(deps: MessageDeps) {
     if (sender.id !== deps.browser.runtime.id) return null;
     const message = parseMessage(raw);
     if (!message) return null;
+    if (!PAGE_MESSAGES.has(message.type) && !fromExtensionPage(sender)) return null;
     return handle(message, sender, deps, now).then(
       (data): Reply => ({ ok: true, data }),
       (e): Reply => ({ ok: false, error: e instanceof Error ? e.message : String(e) }),
@@ -85,6 +99,12 @@ async function handle(
         await writer.flush();
       }
       return replay;
+    }
+    case 'rescan-tab': {
+      // A tab without our content script (no click id in its URL, or a browser page) has no one to
+      // answer; that is not an error for the panel.
+      await deps.browser.tabs.sendMessage(message.tabId, { type: RESCAN_MESSAGE }).catch(() => undefined);
+      return null;
     }
     case 'clear-sessions': {
       await writer.flush();

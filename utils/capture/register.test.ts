@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
+import { RESCAN_MESSAGE } from '../page/watch';
 import { parseSession, sessionKey } from '../storage';
 import { registerCapture } from './register';
 
@@ -31,8 +32,26 @@ function setup() {
 
 const base = { frameId: 0, method: 'GET', timeStamp: 1000, tabId: 3 };
 
+/** Tab 3 opens a landing that carried a subid, and the session is stored. */
+async function landOn(
+  webRequest: ReturnType<typeof setup>['webRequest'],
+  writer: { flush(): Promise<void> },
+) {
+  webRequest.onBeforeRequest.fire({
+    ...base,
+    requestId: '1',
+    type: 'main_frame',
+    url: 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv',
+  });
+  await writer.flush();
+}
+
 /** Deliver a message as Chromium does, with a sender; resolves with the reply, or 'no answer'. */
-async function ask(message: unknown, sender: object = { id: fakeBrowser.runtime.id }) {
+const PANEL = { id: fakeBrowser.runtime.id, url: `chrome-extension://${fakeBrowser.runtime.id}/popup.html` };
+/** A content script's sender: our extension id, but the web page's tab and URL. */
+const PAGE = { id: fakeBrowser.runtime.id, tab: { id: 3 }, frameId: 0, url: 'https://lp.example/?subid=x' };
+
+async function ask(message: unknown, sender: object = PANEL) {
   let reply: (r: unknown) => void = () => {};
   const answered = new Promise<unknown>((r) => {
     reply = r;
@@ -132,13 +151,7 @@ describe('background wiring', () => {
 
   it('answers export messages from the extension, and ignores strangers and stray shapes', async () => {
     const { webRequest, writer } = setup();
-    webRequest.onBeforeRequest.fire({
-      ...base,
-      requestId: '1',
-      type: 'main_frame',
-      url: 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv',
-    });
-    await writer.flush();
+    await landOn(webRequest, writer);
     const ours = (await ask({ type: 'export-session', tabId: 3 })) as {
       ok: boolean;
       data: { trails: Array<{ ids: Array<{ value: string }> }> };
@@ -154,15 +167,54 @@ describe('background wiring', () => {
     });
   });
 
+  it('a content script may report what its page showed, and nothing more', async () => {
+    const { webRequest, writer } = setup();
+    await landOn(webRequest, writer);
+    // The page can forge the hook's events, so what comes from a page never exports, clears or replays.
+    for (const forged of [
+      { type: 'export-session', tabId: 3 },
+      { type: 'clear-sessions' },
+      { type: 'rescan-tab', tabId: 3 },
+      {
+        type: 'replay',
+        sessionId: (await sessionOfTab(3))?.id ?? '',
+        url: 'https://bank.example/transfer',
+        method: 'POST',
+        withCookies: true,
+      },
+    ])
+      expect(await ask(forged, PAGE)).toBe('no answer');
+    expect(await sessionOfTab(3)).not.toBeNull();
+    expect(
+      await ask(
+        {
+          type: 'page-request',
+          via: 'beacon',
+          url: 'https://t.example/e89bcbe/postback?subid=51ts6sgr1cbkdhljnrv&status=lead',
+          method: 'POST',
+          at: 2000,
+        },
+        PAGE,
+      ),
+    ).toEqual({ ok: true, data: null });
+    await writer.flush();
+    expect((await sessionOfTab(3))?.requests.map((r) => r.via)).toContain('beacon');
+  });
+
+  it('asks the tab to read its page again when the panel opens on it, and answers even when nobody listens', async () => {
+    setup();
+    const sendMessage = vi.spyOn(fakeBrowser.tabs, 'sendMessage').mockResolvedValueOnce(undefined);
+    expect(await ask({ type: 'rescan-tab', tabId: 3 })).toEqual({ ok: true, data: null });
+    expect(sendMessage).toHaveBeenCalledWith(3, { type: RESCAN_MESSAGE });
+    sendMessage.mockRejectedValueOnce(
+      new Error('Could not establish connection. Receiving end does not exist.'),
+    );
+    expect(await ask({ type: 'rescan-tab', tabId: 4 })).toEqual({ ok: true, data: null });
+  });
+
   it('counts the tab closing: the session moves to recent and stays', async () => {
     const { webRequest, writer } = setup();
-    webRequest.onBeforeRequest.fire({
-      ...base,
-      requestId: '1',
-      type: 'main_frame',
-      url: 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv',
-    });
-    await writer.flush();
+    await landOn(webRequest, writer);
     const id = (await sessionOfTab(3))?.id ?? '';
     await fakeBrowser.tabs.onRemoved.trigger(3, { windowId: 1, isWindowClosing: false });
     await writer.flush();

@@ -16,6 +16,17 @@ describe('panel store', () => {
     expect(store.getState().replayError).toBe(strings.replayNeedsSession);
   });
 
+  it('opened on a tab, asks that tab to read its page again; opened on a stored session, asks nothing', async () => {
+    const source = createStaticSource({ sessions: [healthySession] });
+    const store = createPanelStore(source);
+    await store.getState().init({ tabId: healthySession.tabId });
+    expect(store.getState().session?.id).toBe(healthySession.id);
+    expect(source.sent).toEqual([{ type: 'rescan-tab', tabId: healthySession.tabId }]);
+    source.sent.length = 0;
+    await store.getState().init({ sessionId: healthySession.id });
+    expect(source.sent).toEqual([]);
+  });
+
   it('a failed replay message shows its error; the POST body goes along', async () => {
     const source = createStaticSource({
       sessions: [healthySession],

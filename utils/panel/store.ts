@@ -175,6 +175,9 @@ export function createPanelStore(source: PanelSource, opts: PanelStoreOptions = 
             source.watchSettings((s) => set({ settings: s })),
           );
           await showSession(idFor(target, index));
+          // Have the tab read where its page keeps the click id now, not only when it loaded; the
+          // answer arrives through the session watch set up above.
+          if (target && 'tabId' in target) void source.send({ type: 'rescan-tab', tabId: target.tabId });
         } catch (e) {
           set({ status: 'error', error: e instanceof Error ? e.message : String(e) });
         }
