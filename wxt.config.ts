@@ -28,6 +28,7 @@ export default defineConfig({
       'storage', // storage is the truth: sessions, replays and settings live here
       'unlimitedStorage', // 10,000 captured requests per session outgrow the 10 MB default quota
       'cookies', // read HttpOnly cookies (PHPSESSID, _subid) that hold a click id
+      'scripting', // when the panel opens, ask the tab's page watch to read the page again (one event; pages carry no runtime listener)
     ],
     // The page watch is an unlisted script declared here (see entrypoints/page-watch.ts for why).
     content_scripts: [{ matches: ['<all_urls>'], run_at: 'document_start', js: ['page-watch.js'] }],

@@ -57,7 +57,7 @@ async function contentScriptMs(
   });
   await cdp.send('Tracing.start', { categories: 'devtools.timeline', transferMode: 'ReportEvents' });
   await page.goto(url, { waitUntil: 'load' });
-  await page.waitForTimeout(1800); // the script's delayed re-scan runs 1.5 s after load
+  await page.waitForTimeout(500); // anything the scripts do just after load
   const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
   await cdp.send('Tracing.end');
   await done;

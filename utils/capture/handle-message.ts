@@ -5,7 +5,7 @@ type Browser = typeof browserApi;
 
 import { exportSession } from '../export/json';
 import { type Message, parseMessage, type Reply } from '../messages';
-import { RESCAN_MESSAGE } from '../page/watch';
+import { RESCAN_EVENT } from '../page/channel';
 import type { Observation } from '../session/schema';
 import { parseIndex, parseSession, previewKey, sessionKey } from '../storage';
 import { performReplay } from './replay';
@@ -64,7 +64,9 @@ async function handle(
     case 'observations': {
       const tabId = sender.tab?.id;
       if (tabId === undefined) throw new Error('observations come from a tab');
-      const cookies = await cookieObservations(deps.browser, message.pageUrl, message.ids, now());
+      // The frame's URL as the browser gives it, not the one the page wrote into its report.
+      const pageUrl = sender.url ?? message.pageUrl;
+      const cookies = await cookieObservations(deps.browser, pageUrl, message.ids, now());
       writer.push({
         type: 'observations',
         tabId,
@@ -101,9 +103,12 @@ async function handle(
       return replay;
     }
     case 'rescan-tab': {
-      // A tab without our content script (no click id in its URL, or a browser page) has no one to
-      // answer; that is not an error for the panel.
-      await deps.browser.tabs.sendMessage(message.tabId, { type: RESCAN_MESSAGE }).catch(() => undefined);
+      // One event dispatched in the tab's page (utils/page/channel.ts): the page watch listens for it
+      // there, so the pages themselves carry no runtime listener. A tab where nothing can run (a
+      // browser page) or nobody listens (no click id in its URL) is not an error for the panel.
+      await deps.browser.scripting
+        .executeScript({ target: { tabId: message.tabId }, func: dispatchRescan, args: [RESCAN_EVENT] })
+        .catch(() => undefined);
       return null;
     }
     case 'clear-sessions': {
@@ -117,6 +122,11 @@ async function handle(
       return { cleared: gone.length };
     }
   }
+}
+
+/** Runs in the tab (serialised by executeScript, so it takes the event's name as an argument). */
+function dispatchRescan(name: string) {
+  dispatchEvent(new Event(name));
 }
 
 /** The cookie jar, HttpOnly included (the page's `document.cookie` cannot see those): cookies whose value holds a click id. */

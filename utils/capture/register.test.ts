@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
-import { RESCAN_MESSAGE } from '../page/watch';
+import { RESCAN_EVENT } from '../page/channel';
 import { parseSession, sessionKey } from '../storage';
 import { registerCapture } from './register';
 
@@ -31,6 +31,28 @@ function setup() {
 }
 
 const base = { frameId: 0, method: 'GET', timeStamp: 1000, tabId: 3 };
+
+/** A cookie of lp.example as `cookies.getAll` returns it. */
+function cookie(fields: {
+  name: string;
+  value: string;
+  httpOnly?: boolean;
+  session?: boolean;
+  expirationDate?: number;
+}) {
+  return {
+    domain: 'lp.example',
+    path: '/',
+    httpOnly: false,
+    session: false,
+    expirationDate: 2_000_000_000,
+    hostOnly: true,
+    secure: false,
+    sameSite: 'lax',
+    storeId: '0',
+    ...fields,
+  };
+}
 
 /** Tab 3 opens a landing that carried a subid, and the session is stored. */
 async function landOn(
@@ -201,14 +223,24 @@ describe('background wiring', () => {
     expect((await sessionOfTab(3))?.requests.map((r) => r.via)).toContain('beacon');
   });
 
-  it('asks the tab to read its page again when the panel opens on it, and answers even when nobody listens', async () => {
+  it('asks the tab to read its page again when the panel opens on it, and answers even where nothing can run', async () => {
     setup();
-    const sendMessage = vi.spyOn(fakeBrowser.tabs, 'sendMessage').mockResolvedValueOnce(undefined);
+    const executeScript = vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValueOnce(<never>[]);
     expect(await ask({ type: 'rescan-tab', tabId: 3 })).toEqual({ ok: true, data: null });
-    expect(sendMessage).toHaveBeenCalledWith(3, { type: RESCAN_MESSAGE });
-    sendMessage.mockRejectedValueOnce(
-      new Error('Could not establish connection. Receiving end does not exist.'),
-    );
+    const injection = executeScript.mock.calls[0]?.[0] as unknown as {
+      target: { tabId: number };
+      func: (name: string) => void;
+      args: string[];
+    };
+    expect(injection.target).toEqual({ tabId: 3 });
+    expect(injection.args).toEqual([RESCAN_EVENT]);
+    // What runs in the tab: one event of that name on the page's window, nothing else.
+    const dispatched: string[] = [];
+    vi.stubGlobal('dispatchEvent', (e: Event) => dispatched.push(e.type));
+    injection.func(RESCAN_EVENT);
+    vi.unstubAllGlobals();
+    expect(dispatched).toEqual([RESCAN_EVENT]);
+    executeScript.mockRejectedValueOnce(new Error('Cannot access a chrome:// URL'));
     expect(await ask({ type: 'rescan-tab', tabId: 4 })).toEqual({ ok: true, data: null });
   });
 
@@ -234,33 +266,12 @@ describe('background wiring: the cookie jar', () => {
     const { webRequest, writer } = setup();
     const url = 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv';
     // The fake's getAll is typed for its callback form; the promise form is what the code uses.
-    const getAll = vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue(<never>[
-      {
-        name: 'kt',
-        value: 'x%3A51ts6sgr1cbkdhljnrv',
-        domain: 'lp.example',
-        path: '/',
-        httpOnly: true,
-        session: false,
-        expirationDate: 2_000_000_000,
-        hostOnly: true,
-        secure: false,
-        sameSite: 'lax',
-        storeId: '0',
-      },
-      {
-        name: 'other',
-        value: 'nothing',
-        domain: 'lp.example',
-        path: '/',
-        httpOnly: false,
-        session: true,
-        hostOnly: true,
-        secure: false,
-        sameSite: 'lax',
-        storeId: '0',
-      },
-    ]);
+    const getAll = vi
+      .spyOn(fakeBrowser.cookies, 'getAll')
+      .mockResolvedValue(<never>[
+        cookie({ name: 'kt', value: 'x%3A51ts6sgr1cbkdhljnrv', httpOnly: true }),
+        cookie({ name: 'other', value: 'nothing', session: true, expirationDate: undefined }),
+      ]);
     webRequest.onBeforeRequest.fire({ ...base, requestId: '1', type: 'main_frame', url });
     webRequest.onCompleted.fire({ ...base, requestId: '1', type: 'main_frame', url, statusCode: 200 });
     await vi.waitFor(() => expect(getAll).toHaveBeenCalledWith({ url }));
@@ -276,6 +287,55 @@ describe('background wiring: the cookie jar', () => {
         expires: 2_000_000_000,
       }),
     ]);
+  });
+});
+
+describe('background wiring: the cookie jar after load', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+  const jar = [cookie({ name: 'subid', value: '51ts6sgr1cbkdhljnrv' })];
+
+  it('reads it once the landing has loaded, for the cookies its scripts wrote while loading', async () => {
+    const { webRequest, writer } = setup();
+    await landOn(webRequest, writer);
+    const getAll = vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue(<never>jar);
+    const url = 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv';
+    await fakeBrowser.webNavigation.onCompleted.trigger(<never>{
+      tabId: 3,
+      frameId: 0,
+      url,
+      timeStamp: 2000,
+    });
+    await fakeBrowser.webNavigation.onCompleted.trigger(<never>{
+      tabId: 3,
+      frameId: 0,
+      url: 'https://lp.example/about',
+      timeStamp: 2100,
+    });
+    await vi.waitFor(() => expect(getAll).toHaveBeenCalledWith({ url }));
+    await new Promise((r) => setTimeout(r, 0));
+    await writer.flush();
+    // A page without click ids: no read (workers registered by earlier tests hear the event too).
+    expect(getAll.mock.calls.every(([q]) => (q as { url: string }).url === url)).toBe(true);
+    expect((await sessionOfTab(3))?.observations).toEqual([
+      expect.objectContaining({ place: 'cookie', name: 'subid', value: '51ts6sgr1cbkdhljnrv' }),
+    ]);
+  });
+
+  it('reads the jar of the frame the browser names, not of the URL a page report claims', async () => {
+    setup();
+    const getAll = vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue(<never>[]);
+    await ask(
+      {
+        type: 'observations',
+        pageUrl: 'https://bank.example/',
+        ids: ['51ts6sgr1cbkdhljnrv'],
+        observations: [],
+      },
+      PAGE,
+    );
+    expect(getAll).toHaveBeenCalledWith({ url: PAGE.url });
   });
 });
 

@@ -94,6 +94,15 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     filter,
   );
 
+  // The page has loaded (its load handlers too): cookies it wrote meanwhile are in the jar now, so
+  // the page need not report them (utils/page/watch.ts). Subframes too: a landing can be framed.
+  browser.webNavigation.onCompleted.addListener(
+    guard((d) => {
+      if (d.tabId < 0 || !/^https?:/.test(d.url)) return;
+      const ids = modelDeps.idsOf(d.url);
+      if (ids.length > 0) void checkCookies(browser, writer, d.tabId, d.frameId, d.url, ids).catch(report);
+    }),
+  );
   browser.webNavigation.onCommitted.addListener(
     guard((d) => {
       if (d.tabId < 0 || !/^https?:/.test(d.url)) return;

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it, vi } from 'vitest';
-import { bodyText, installHook, isTrackerLike, REQUEST_EVENT } from './hook';
+import { bodyText, installHook, isTrackerLike } from './hook';
 
 describe('page hook', () => {
   it('turns every body kind into text', () => {
@@ -26,9 +26,8 @@ describe('page hook', () => {
       configurable: true,
       writable: true,
     });
-    installHook(window);
     const reports: unknown[] = [];
-    document.addEventListener(REQUEST_EVENT, (e) => reports.push(JSON.parse((e as CustomEvent).detail)));
+    installHook(window, (m) => reports.push(m));
     expect(
       navigator.sendBeacon('/e89bcbe/postback', new URLSearchParams({ subid: 'abc123', status: 'lead' })),
     ).toBe(true);
@@ -36,11 +35,37 @@ describe('page hook', () => {
     expect(sent).toHaveBeenCalledTimes(2);
     expect(reports).toEqual([
       expect.objectContaining({
+        type: 'page-request',
         via: 'beacon',
         method: 'POST',
         url: 'http://localhost:3000/e89bcbe/postback',
         body: 'subid=abc123&status=lead',
       }),
     ]);
+  });
+
+  it('tells the watch which store the page wrote, and a failing watch never breaks the page', () => {
+    const areas: string[] = [];
+    installHook(
+      window,
+      () => {},
+      (area) => areas.push(area),
+    );
+    localStorage.setItem('a', '1');
+    sessionStorage.setItem('b', '2');
+    expect(areas).toEqual(['localStorage', 'sessionStorage']);
+    expect(localStorage.getItem('a')).toBe('1');
+
+    installHook(
+      window,
+      () => {},
+      () => {
+        throw new Error('watch failed');
+      },
+    );
+    expect(() => localStorage.setItem('d', '4')).not.toThrow();
+    expect(localStorage.getItem('d')).toBe('4');
+    localStorage.clear();
+    sessionStorage.clear();
   });
 });

@@ -1,14 +1,16 @@
 /**
  * The MAIN-world hook: reports the bodies of `sendBeacon`, `fetch` and XHR calls to tracker-looking
- * URLs (webRequest shows no beacon body in some browsers and never a response body), and pings
- * when the page writes storage or cookies so the content script re-scans. Installed by
+ * URLs (webRequest shows no beacon body in some browsers and never a response body), and tells
+ * the page watch when the page writes storage so it re-reads it. Cookies need no hook: the
+ * background reads the cookie jar once the page has loaded, and again on submit and when the panel
+ * opens. Installed by
  * `page-hooks.content.ts`; everything here runs in the page's own world, so it is tiny, never
- * throws into the page, and passes plain JSON strings to the isolated content script.
+ * throws into the page, and hands plain values to `report` (see channel.ts).
  */
 
-export const REQUEST_EVENT = 'postback-lens:request';
-export const CHANGED_EVENT = 'postback-lens:changed';
-export type ChangedArea = 'localStorage' | 'sessionStorage' | 'cookie';
+import type { Send } from './channel';
+
+export type ChangedArea = 'localStorage' | 'sessionStorage';
 const MAX = 16 * 1024;
 
 /** A cheap first look; the background's recognizer decides for real. */
@@ -45,17 +47,12 @@ export function isTrackerLike(url: string, body: string | undefined): boolean {
   return TRACKER_HINT.test(url) || (body !== undefined && TRACKER_HINT.test(`?${body}`));
 }
 
-export function installHook(win: Window & typeof globalThis) {
-  const doc = win.document;
-  const emit = (detail: object) => {
-    try {
-      doc.dispatchEvent(
-        new CustomEvent(REQUEST_EVENT, { detail: JSON.stringify({ ...detail, at: Date.now() }) }),
-      );
-    } catch {
-      // never break the page
-    }
-  };
+export function installHook(
+  win: Window & typeof globalThis,
+  report: Send,
+  changed: (area: ChangedArea) => void = () => {},
+) {
+  const emit = (detail: object) => report({ type: 'page-request', ...detail, at: Date.now() });
   const abs = (u: unknown) => {
     try {
       return new URL(String(u), win.location.href).href;
@@ -149,14 +146,6 @@ export function installHook(win: Window & typeof globalThis) {
     };
   }
 
-  /** Tell the content script which store changed, so it re-reads only that one. */
-  const changed = (area: ChangedArea) => {
-    try {
-      doc.dispatchEvent(new CustomEvent(CHANGED_EVENT, { detail: area }));
-    } catch {
-      // ignore
-    }
-  };
   const setItem = win.Storage?.prototype.setItem;
   if (setItem) {
     win.Storage.prototype.setItem = function (this: Storage, key: string, value: string) {
@@ -164,24 +153,10 @@ export function installHook(win: Window & typeof globalThis) {
       let area: ChangedArea = 'localStorage';
       try {
         if (this === win.sessionStorage) area = 'sessionStorage';
+        changed(area);
       } catch {
-        // storage denied to this document: it could not have written either
+        // storage denied to this document (it could not have written either), or the watch failed: never the page's problem
       }
-      changed(area);
     };
-  }
-  const cookie = Object.getOwnPropertyDescriptor(win.Document.prototype, 'cookie');
-  if (cookie?.get && cookie.set && cookie.configurable) {
-    Object.defineProperty(win.Document.prototype, 'cookie', {
-      configurable: true,
-      enumerable: cookie.enumerable ?? true,
-      get() {
-        return cookie.get?.call(this);
-      },
-      set(value: string) {
-        cookie.set?.call(this, value);
-        changed('cookie');
-      },
-    });
   }
 }

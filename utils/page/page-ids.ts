@@ -1,7 +1,8 @@
 /**
  * Click ids in the page's own URL, for the content script. Kept free of Zod and of the systems
  * registry so the script that runs on every page stays a few KB and well under a millisecond;
- * `page-ids.test.ts` checks this list against the registry so the two cannot drift apart.
+ * `page-ids.test.ts` checks this list against the registry so the two cannot drift apart, and this
+ * parser against URLSearchParams.
  */
 
 /** Param names that carry a click id on a landing URL (reference §1.2, §3, §5, §7). */
@@ -44,19 +45,32 @@ export interface PageId {
   value: string;
 }
 
+/** `+` and percent-decoding as URLSearchParams does, without it: the script's first URLSearchParams in a page costs more than this loop. */
+function decode(text: string): string | null {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return null; // malformed percent-encoding: not an id we can match
+  }
+}
+
+const WANTED = new Set(PAGE_ID_PARAMS);
+
 export function pageIds(href: string): PageId[] {
   const q = href.indexOf('?');
   if (q < 0) return [];
   const hash = href.indexOf('#', q);
-  let params: URLSearchParams;
-  try {
-    params = new URLSearchParams(href.slice(q + 1, hash < 0 ? undefined : hash));
-  } catch {
-    return [];
+  // The first value of each wanted name, as URLSearchParams.get gives it.
+  const first = new Map<string, string>();
+  for (const pair of href.slice(q + 1, hash < 0 ? undefined : hash).split('&')) {
+    const eq = pair.indexOf('=');
+    const name = decode(eq < 0 ? pair : pair.slice(0, eq));
+    if (name === null || !WANTED.has(name) || first.has(name)) continue;
+    first.set(name, eq < 0 ? '' : (decode(pair.slice(eq + 1)) ?? ''));
   }
   const out: PageId[] = [];
   for (const name of PAGE_ID_PARAMS) {
-    const value = params.get(name);
+    const value = first.get(name);
     if (value && value.length >= MIN_ID_LENGTH && !MACRO.test(value) && !out.some((o) => o.value === value)) {
       out.push({ param: name, value });
     }

@@ -1,54 +1,52 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CHANGED_EVENT, REQUEST_EVENT } from './hook';
-import { RESCAN_MESSAGE, startPageWatch } from './watch';
+import { RESCAN_EVENT } from './channel';
+import { startPageWatch } from './watch';
 
 const ID = '51ts6sgr1cbkdhljnrv';
+type Sent = {
+  type: string;
+  ids: string[];
+  observations: Array<{ place: string; name: string; value: string }>;
+};
+const placesOf = (send: ReturnType<typeof vi.fn>, call: number) =>
+  (send.mock.calls[call]?.[0] as Sent | undefined)?.observations.map((o) => o.place);
+
+/** A fresh landing: the URL, the body, and a watch on it (listeners of earlier tests stay on jsdom's window, with their own `send`). */
+function landing(body = '') {
+  window.history.replaceState(null, '', `/lp?subid=${ID}`);
+  document.body.innerHTML = body;
+  const send = vi.fn();
+  const watch = startPageWatch(window, send);
+  return { send, watch };
+}
 
 describe('startPageWatch', () => {
   afterEach(() => {
     vi.useRealTimers();
     localStorage.clear();
+    document.body.innerHTML = '';
   });
 
-  it('does nothing on a page without click ids but still relays the page hook', () => {
-    window.history.replaceState(null, '', '/plain?q=1');
+  it('leaves a page without click ids alone', () => {
+    window.history.replaceState(null, '', '/plain?q=1&subid={subid}');
     const send = vi.fn();
     expect(startPageWatch(window, send)).toBeNull();
-    document.dispatchEvent(
-      new CustomEvent(REQUEST_EVENT, {
-        detail: JSON.stringify({ via: 'beacon', url: 'https://t/x/postback', method: 'POST' }),
-      }),
-    );
-    document.dispatchEvent(new CustomEvent(REQUEST_EVENT, { detail: 'not json' }));
-    expect(send.mock.calls).toEqual([
-      [{ type: 'page-request', via: 'beacon', url: 'https://t/x/postback', method: 'POST' }],
-    ]);
-  });
-
-  it('a forged hook event is relayed as a page request, never as another kind of message', () => {
-    window.history.replaceState(null, '', '/plain');
-    const send = vi.fn();
-    startPageWatch(window, send);
-    document.dispatchEvent(
-      new CustomEvent(REQUEST_EVENT, { detail: JSON.stringify({ type: 'clear-sessions', url: 'x' }) }),
-    );
-    expect(send.mock.calls).toEqual([[{ type: 'page-request', url: 'x' }]]);
+    window.dispatchEvent(new Event('load'));
+    window.dispatchEvent(new Event(RESCAN_EVENT));
+    expect(send).not.toHaveBeenCalled();
   });
 
   it('scans a landing once, in its load event, and not again on its own', () => {
     vi.useFakeTimers();
-    window.history.replaceState(null, '', `/lp?subid=${ID}`);
-    document.body.innerHTML = `<form action="/go"><input type="hidden" name="subid" value="${ID}"></form>`;
-    const send = vi.fn();
-    startPageWatch(window, send);
+    const { send } = landing(`<form action="/go"><input type="hidden" name="subid" value="${ID}"></form>`);
     document.dispatchEvent(new Event('DOMContentLoaded'));
     vi.runAllTimers();
     expect(send).not.toHaveBeenCalled();
     window.dispatchEvent(new Event('load'));
-    expect(send.mock.calls.map((c) => c[0].observations.map((o: { place: string }) => o.place))).toEqual([
-      ['hidden-input'],
-    ]);
+    expect(send.mock.calls).toHaveLength(1);
+    expect(send.mock.calls[0]?.[0]).toMatchObject({ type: 'observations', ids: [ID] });
+    expect(placesOf(send, 0)).toEqual(['hidden-input']);
     // What the page adds later is read on the next click, not by a timer.
     document.body.insertAdjacentHTML('beforeend', `<a href="/offer?subid=${ID}">Offer</a>`);
     window.dispatchEvent(new Event('load'));
@@ -56,71 +54,55 @@ describe('startPageWatch', () => {
     expect(send).toHaveBeenCalledTimes(1);
     document.body.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     vi.runAllTimers();
-    expect(send.mock.calls[1]?.[0].observations.map((o: { place: string }) => o.place)).toEqual(['link']);
-    document.body.innerHTML = '';
+    expect(placesOf(send, 1)).toEqual(['link']);
   });
 
   it('a click that leaves the page is read as the page goes', () => {
     vi.useFakeTimers();
-    window.history.replaceState(null, '', `/lp?subid=${ID}`);
-    const send = vi.fn();
-    startPageWatch(window, send);
+    const { send } = landing();
     window.dispatchEvent(new Event('load'));
     document.body.innerHTML = `<a href="/offer?subid=${ID}">Offer</a>`;
     document.body.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     window.dispatchEvent(new Event('pagehide'));
-    expect(send.mock.calls[0]?.[0].observations.map((o: { place: string }) => o.place)).toEqual(['link']);
+    expect(placesOf(send, 0)).toEqual(['link']);
     // The pending scan ran at pagehide: its timer does not scan again.
     vi.runAllTimers();
     expect(send).toHaveBeenCalledTimes(1);
-    document.body.innerHTML = '';
   });
 
-  it('reads storage and asks for the cookie jar when the panel opens on the tab; ignores other messages', () => {
-    window.history.replaceState(null, '', `/lp?subid=${ID}`);
-    localStorage.setItem('kt', ID); // written by an earlier page: the page hook never saw it
-    const send = vi.fn();
-    const watch = startPageWatch(window, send);
-    watch?.receive('hello');
-    watch?.receive(null);
-    watch?.receive({ type: 'export-session' });
-    expect(send).not.toHaveBeenCalled();
-    watch?.receive({ type: RESCAN_MESSAGE });
-    expect(send.mock.calls).toEqual([
-      [
-        expect.objectContaining({
-          type: 'observations',
-          ids: [ID],
-          observations: [expect.objectContaining({ place: 'localStorage', name: 'kt', value: ID })],
-        }),
-      ],
+  it('reads storage and asks for the cookie jar when the panel opens on the tab', () => {
+    localStorage.setItem('kt', ID); // written by an earlier page: the hook never saw it
+    const { send } = landing();
+    window.dispatchEvent(new Event(RESCAN_EVENT));
+    expect(send.mock.calls).toHaveLength(1);
+    expect(send.mock.calls[0]?.[0].observations).toEqual([
+      expect.objectContaining({ place: 'localStorage', name: 'kt', value: ID }),
     ]);
     // Nothing new on the next rescan, but the background still re-reads the cookie jar.
-    watch?.receive({ type: RESCAN_MESSAGE });
+    window.dispatchEvent(new Event(RESCAN_EVENT));
     expect(send.mock.calls[1]?.[0]).toMatchObject({ type: 'observations', observations: [] });
   });
 
-  it('sends nothing while it finds nothing, then a storage write when the page writes', () => {
+  it('re-reads the storage area the page wrote, folding a burst of writes into one scan', () => {
     vi.useFakeTimers();
-    window.history.replaceState(null, '', `/lp?subid=${ID}`);
-    localStorage.setItem('old', ID); // written before this page: read once the page writes storage
-    const send = vi.fn();
-    startPageWatch(window, send);
+    const { send, watch } = landing();
     window.dispatchEvent(new Event('load'));
-    vi.runAllTimers();
-    expect(send).toHaveBeenCalledTimes(0);
-
+    expect(send).not.toHaveBeenCalled();
+    localStorage.setItem('old', ID);
     localStorage.setItem('kt_subid', ID);
-    document.dispatchEvent(new CustomEvent(CHANGED_EVENT, { detail: 'localStorage' }));
+    for (let i = 0; i < 10; i++) watch?.changed('localStorage');
     vi.runAllTimers();
+    expect(send).toHaveBeenCalledTimes(1);
     expect(send.mock.calls[0]?.[0].observations.map((o: { name: string }) => o.name).sort()).toEqual([
       'kt_subid',
       'old',
     ]);
+  });
 
-    document.dispatchEvent(new CustomEvent(CHANGED_EVENT, { detail: 'cookie' }));
-    vi.runAllTimers();
-    // A cookie write: no new finding here, but the background is asked to read the cookie jar.
-    expect(send.mock.calls[1]?.[0]).toMatchObject({ type: 'observations', ids: [ID], observations: [] });
+  it('stops after a bounded number of scans, whatever the page or the panel asks', () => {
+    const { send } = landing();
+    for (let i = 0; i < 100; i++) window.dispatchEvent(new Event(RESCAN_EVENT));
+    expect(send.mock.calls.length).toBeGreaterThan(0);
+    expect(send.mock.calls.length).toBeLessThanOrEqual(30);
   });
 });
