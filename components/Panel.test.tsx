@@ -156,13 +156,10 @@ describe('requests', () => {
 
   it('10,000 captured requests render only the visible rows', () => {
     const big = makeBigSession(10_000, 12);
-    const t = performance.now();
     const { container } = render(<Panel {...props(big, [], { view: 'requests', listHeight: 300 })} />);
-    const ms = performance.now() - t;
     expect(container.querySelectorAll('.wl-row').length).toBeLessThan(30);
     expect(screen.getByText('12 requests dropped by the cap of 10,000')).toBeTruthy();
     expect(screen.getByRole('tab', { name: /Requests \(10,000\)/ })).toBeTruthy();
-    expect(ms).toBeLessThan(2000); // a loose guard; the benchmark measures it properly
   });
 });
 

@@ -184,18 +184,18 @@ describe('never throws', () => {
   });
 });
 
+// No stopwatch here (these machines are shared and noisy): a quadratic path over 100,000 params or
+// 1 MB values takes minutes, so the test's own timeout is the bound; `npm run bench` measures speed.
 describe('stays fast on big input (linear core)', () => {
   it('a 100,000-param query through every entry point', () => {
     const query = Array.from({ length: 100_000 }, (_, i) => `p${i}=%7Bv${i}%7D`).join('&');
     const url = `https://t.example/abc1234/postback?subid=abc&${query}&p1=dup`;
-    const start = performance.now();
     expect(recognize(url)?.macros.length).toBe(100_000);
     diagnoseUrl(url);
     findClickIds(url);
     expect(buildPostbackUrl(parsePostbackUrl(url))).toBe(url);
     keitaroFormFromModel(parsePostbackUrl(url));
-    expect(performance.now() - start).toBeLessThan(8000);
-  });
+  }, 60_000);
 
   it('1 MB values and bodies', () => {
     const big = 'a'.repeat(1_000_000);
@@ -208,13 +208,11 @@ describe('stays fast on big input (linear core)', () => {
       `¤${big}`,
       `#${big}`,
     ];
-    const start = performance.now();
     for (const v of patterns) {
       const url = `https://t.example/abc1234/postback?subid=${v}&status=${v}&payout=${v}`;
       exercise(url);
       readResponse('keitaro', `Incorrect postback code (${' in '.repeat(200_000)}`, 200, { url });
       readResponse('hasoffers', `success=false; err_msg=${v}`, 200);
     }
-    expect(performance.now() - start).toBeLessThan(15_000);
-  });
+  }, 60_000);
 });
