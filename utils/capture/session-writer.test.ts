@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
 import type { SessionEvent } from '../session/events';
-import { parseIndex, parseSession, sessionKey } from '../storage';
+import { loadSession, parseIndex } from '../storage';
 import { createSessionWriter } from './session-writer';
 
 /** Storage whose writes take `ms` each, and which counts them: a burst's writes outlast its events. */
@@ -19,9 +19,9 @@ function slowStorage(ms: number) {
   return { slow, writes: () => writes };
 }
 
-const pixel = (i: number): SessionEvent => ({
+const pixel = (i: number, tabId = 4): SessionEvent => ({
   type: 'request-start',
-  tabId: 4,
+  tabId,
   at: 1000 + i,
   id: String(i),
   frameId: 0,
@@ -30,10 +30,14 @@ const pixel = (i: number): SessionEvent => ({
   url: `https://tracker.example/?_update_tokens=1&sub_id=51ts6sgr1cbkdhljnrv&sub_id_2=${i}`,
 });
 
+const liveId = async (tabId: number) => parseIndex(await storage.getItem('local:index')).live[String(tabId)];
+
 async function requestsOfTab(tabId: number) {
-  const id = parseIndex(await storage.getItem('local:index')).live[String(tabId)];
-  return id ? (parseSession(await storage.getItem(sessionKey(id)))?.requests ?? []) : [];
+  const id = await liveId(tabId);
+  return id ? ((await loadSession(id))?.requests ?? []) : [];
 }
+
+const storedKeys = async () => Object.keys(await fakeBrowser.storage.local.get(null));
 
 describe('session writer', () => {
   beforeEach(() => {
@@ -87,5 +91,25 @@ describe('session writer', () => {
     await writer.flush();
     expect(errors).toHaveLength(1);
     expect((await requestsOfTab(4)).map((r) => r.id)).toEqual(['1']);
+  });
+
+  it('evicting a recent session removes its chunks too', async () => {
+    await storage.setItem('local:settings', { caps: { recentSessions: 1 } });
+    const writer = createSessionWriter({ storage, delayMs: 1 });
+    for (let i = 0; i < 300; i++) writer.push(pixel(i, 1));
+    for (let i = 0; i < 300; i++) writer.push(pixel(i, 2));
+    await writer.flush();
+    const [first, second] = [await liveId(1), await liveId(2)];
+    writer.push({ type: 'tab-closed', tabId: 1, at: 9000 });
+    await writer.flush();
+    writer.push({ type: 'tab-closed', tabId: 2, at: 9001 });
+    await writer.flush();
+    expect(parseIndex(await storage.getItem('local:index')).recent).toEqual([second]);
+    const keys = await storedKeys();
+    expect(keys.filter((k) => k.includes(`:${first}`))).toEqual([]);
+    expect(keys.filter((k) => k.startsWith('requests:')).sort()).toEqual([
+      `requests:${second}:0`,
+      `requests:${second}:1`,
+    ]);
   });
 });

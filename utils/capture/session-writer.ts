@@ -6,14 +6,25 @@ import { createPreview } from '../session/preview';
 import type { Session, Trail } from '../session/schema';
 import { buildTrails } from '../session/trail';
 import { isCaptureDisabled, readSettings, type Settings } from '../settings';
-import { parseIndex, parseSession, previewKey, type SessionIndex, sessionKey } from '../storage';
+import {
+  loadRequests,
+  parseIndex,
+  parseSessionHeader,
+  previewKey,
+  removeSessions,
+  type SessionIndex,
+  type StorageEntry,
+  sessionItems,
+  sessionKey,
+} from '../storage';
 import { hostOf } from '../url/host-of';
 
 /**
  * The write-behind queue between browser events and storage. Events wait here for at most
- * `delayMs` so a burst of 1,000 pixels is one read and one write, not 1,000; nothing else stays in
- * memory. A flush reads the sessions it needs, applies the events and writes them back, one flush
- * at a time, so two events never race on one session.
+ * `delayMs` so a burst of 1,000 pixels is one read and one write, not 1,000. A flush reads the
+ * sessions it needs, applies the events and writes them back (utils/storage.ts: a header and
+ * chunks of requests, the preview, the index), one flush at a time, so two events never race on
+ * one session.
  */
 
 /** The page a batch of events belongs to: a top-level navigation or document request, else the initiator of a subresource. */
@@ -44,6 +55,12 @@ function startsSession(e: SessionEvent): boolean {
 export interface Written {
   session: Session;
   trails: Trail[];
+}
+
+/** A session as stored, and the header revision it was read at. */
+interface Stored {
+  session: Session;
+  revision: number;
 }
 
 export interface SessionWriter {
@@ -94,6 +111,18 @@ export function createSessionWriter(opts: {
   };
 }
 
+/** The live sessions a batch needs, as stored. */
+async function loadLive(storage: WxtStorage, ids: string[]) {
+  const loaded = new Map<string, Stored>();
+  const headers = ids.length ? await storage.getItems(ids.map(sessionKey)) : [];
+  for (const { value } of headers) {
+    const header = parseSessionHeader(value);
+    const session = header && (await loadRequests(header, storage));
+    if (header && session) loaded.set(header.id, { session, revision: header.revision });
+  }
+  return loaded;
+}
+
 async function write(
   storage: WxtStorage,
   batch: SessionEvent[],
@@ -110,19 +139,15 @@ async function write(
   for (const e of batch) byTab.set(e.tabId, [...(byTab.get(e.tabId) ?? []), e]);
 
   const liveIds = [...byTab.keys()].map((tab) => index.live[String(tab)]).filter((id): id is string => !!id);
-  const loaded = liveIds.length ? await storage.getItems(liveIds.map(sessionKey)) : [];
-  const sessions = new Map<string, Session>();
-  for (const { value } of loaded) {
-    const s = parseSession(value);
-    if (s) sessions.set(s.id, s);
-  }
+  const sessions = await loadLive(storage, liveIds);
 
-  const writes: Array<{ key: `local:${string}`; value: unknown }> = [];
+  const writes: StorageEntry[] = [];
   const removed: string[] = [];
   const touched: Written[] = [];
   for (const [tabId, events] of byTab) {
     const liveId = index.live[String(tabId)];
-    let session = liveId ? sessions.get(liveId) : undefined;
+    const stored = liveId ? sessions.get(liveId) : undefined;
+    let session = stored?.session;
     const closing = events.some((e) => e.type === 'tab-closed');
     // Capture switched off for the page's site: nothing is recorded, not even a new session.
     const pageHost = hostOf(session?.url ?? '', 'hostname') || hostOf(pageUrlOf(events), 'hostname');
@@ -136,7 +161,8 @@ async function write(
     applyEvents(session, events, settings.caps, modelDeps);
     // Trails once per write: for the badge and for the panel's first paint.
     const trails = buildTrails(session);
-    writes.push({ key: sessionKey(session.id), value: session });
+    const revision = (stored?.revision ?? 0) + 1;
+    writes.push(...sessionItems(session, revision));
     writes.push({ key: previewKey(session.id), value: createPreview(session, trails) });
     touched.push({ session, trails });
     if (closing) {
@@ -148,7 +174,8 @@ async function write(
   // Nothing of ours in this batch (navigations of tabs without a session): no write at all.
   if (touched.length === 0 && JSON.stringify(index) === indexBefore) return;
   writes.push({ key: 'local:index', value: index });
+  // One storage.local.set for everything (WXT's setItems groups by area): a flush lands whole or not at all.
   await storage.setItems(writes);
-  if (removed.length) await storage.removeItems(removed.flatMap((id) => [sessionKey(id), previewKey(id)]));
+  await removeSessions(removed, storage);
   await onWritten?.(touched);
 }

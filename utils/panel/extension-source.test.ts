@@ -3,7 +3,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
 import { brokenSession, browserPostback, healthySession } from '../../components/fixtures/sessions';
 import { DEFAULT_SETTINGS } from '../settings';
-import { sessionKey } from '../storage';
+import { sessionItems, sessionKey } from '../storage';
 import { createExtensionSource } from './extension-source';
 import { createPanelStore } from './store';
 
@@ -11,8 +11,10 @@ import { createPanelStore } from './store';
 describe('extension source + store', () => {
   beforeEach(async () => {
     fakeBrowser.reset();
-    await storage.setItem(sessionKey(healthySession.id), healthySession);
-    await storage.setItem(sessionKey(brokenSession.id), { ...brokenSession, closedAt: 1 });
+    await storage.setItems([
+      ...sessionItems(healthySession, 1),
+      ...sessionItems({ ...brokenSession, closedAt: 1 }, 1),
+    ]);
     await storage.setItem('local:index', {
       live: { [String(healthySession.tabId)]: healthySession.id },
       recent: [brokenSession.id],
@@ -32,10 +34,9 @@ describe('extension source + store', () => {
     expect(store.getState().session?.id).toBe(healthySession.id);
     expect(store.getState().settings).toEqual(DEFAULT_SETTINGS);
 
-    await storage.setItem(sessionKey(healthySession.id), {
-      ...healthySession,
-      requests: [...healthySession.requests, browserPostback],
-    });
+    await storage.setItems(
+      sessionItems({ ...healthySession, requests: [...healthySession.requests, browserPostback] }, 2),
+    );
     await waitUntil(() => store.getState().session?.requests.length === 3);
 
     await storage.setItem('local:settings', { ...DEFAULT_SETTINGS, postbackKey: 'e89bcbe' });
