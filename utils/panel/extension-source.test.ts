@@ -44,6 +44,42 @@ describe('extension source + store', () => {
     store.getState().dispose();
   });
 
+  it('reads a watched session one read at a time and ends on its latest revision', async () => {
+    const store = createPanelStore(createExtensionSource());
+    await store.getState().init({ tabId: healthySession.tabId });
+    // Slow reads, as of a big session: writes keep coming while one is under way.
+    let reading = 0;
+    let most = 0;
+    const getItems = storage.getItems;
+    const slow = vi.spyOn(storage, 'getItems').mockImplementation(async (keys) => {
+      most = Math.max(most, ++reading);
+      await new Promise((r) => setTimeout(r, 400));
+      reading--;
+      return getItems(keys);
+    });
+    const more = Array.from({ length: 6 }, (_, i) => ({ ...browserPostback, id: `pb${i}` }));
+    for (let n = 1; n <= more.length; n++) {
+      const requests = [...healthySession.requests, ...more.slice(0, n)];
+      await storage.setItems(sessionItems({ ...healthySession, requests }, 1 + n));
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await vi.waitFor(
+      () =>
+        expect(
+          store
+            .getState()
+            .session?.requests.map((r) => r.id)
+            .at(-1),
+        ).toBe('pb5'),
+      {
+        timeout: 5000,
+      },
+    );
+    expect(most).toBe(1);
+    slow.mockRestore();
+    store.getState().dispose();
+  });
+
   it('switches when the tab gets a new session, and shows "missing" when it is cleared', async () => {
     const store = createPanelStore(createExtensionSource());
     await store.getState().init({ tabId: healthySession.tabId });

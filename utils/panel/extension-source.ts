@@ -41,19 +41,32 @@ export function createExtensionSource(): PanelSource {
     watchSettings: (cb) => settingsItem.watch((v) => cb(readSettings(v))),
     watchSession(id, cb) {
       let timer: ReturnType<typeof setTimeout> | null = null;
-      let reads = 0;
+      let reading = false;
+      let changedMeanwhile = false;
       let stopped = false;
+      // Reading a big session takes longer than its writes come during a burst: one read at a
+      // time, and one more after it if the session changed meanwhile.
+      const read = async () => {
+        timer = null;
+        if (reading) {
+          changedMeanwhile = true;
+          return;
+        }
+        reading = true;
+        const session = await loadSession(id);
+        reading = false;
+        if (stopped) return;
+        cb(session);
+        if (changedMeanwhile) {
+          changedMeanwhile = false;
+          schedule();
+        }
+      };
+      const schedule = () => {
+        timer ??= setTimeout(read, SESSION_THROTTLE_MS);
+      };
       // Every write of a session rewrites its header (a new revision): watching the header is enough.
-      const unwatch = storage.watch<unknown>(sessionKey(id), () => {
-        if (timer) return;
-        timer = setTimeout(async () => {
-          timer = null;
-          const read = ++reads;
-          const session = await loadSession(id);
-          // A big session's read may end after a later one began, or after the panel moved on.
-          if (read === reads && !stopped) cb(session);
-        }, SESSION_THROTTLE_MS);
-      });
+      const unwatch = storage.watch<unknown>(sessionKey(id), schedule);
       return () => {
         stopped = true;
         if (timer) clearTimeout(timer);
