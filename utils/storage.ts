@@ -9,7 +9,7 @@ import {
   parseSessionHeader,
   type SessionHeader,
   sessionKey,
-  storedKeys,
+  storedKeysOf,
 } from './stored-session';
 
 export {
@@ -82,7 +82,7 @@ export async function loadSession(id: string, store: WxtStorage = storage): Prom
 export async function removeSessions(ids: string[], store: WxtStorage = storage): Promise<void> {
   if (ids.length === 0) return;
   const headers = await store.getItems(ids.map(sessionKey));
-  await store.removeItems(ids.flatMap((id, i) => storedKeys(id, headers[i]?.value)));
+  await store.removeItems(ids.flatMap((id, i) => storedKeysOf(id, headers[i]?.value)));
 }
 
 export async function loadSettings(): Promise<Settings> {

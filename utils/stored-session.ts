@@ -3,11 +3,12 @@ import { type CapturedRequest, CapturedRequestSchema, type Session, SessionSchem
 
 /**
  * How a session is stored: in pieces, so that a write costs what changed rather than what the
- * session holds (10,000 requests are ~8 MB; rewriting and re-parsing that at every flush of a
- * burst made the page twice as slow). The header at `session:ID` is the session without its
- * requests, plus their count and a revision bumped by every write; the requests are in chunks at
- * `requests:ID:K`, chunk K holding requests K·REQUESTS_PER_CHUNK onwards. Requests are only ever
- * appended, so a write rewrites the header, the chunks whose requests changed and the tail.
+ * session holds (10,000 requests are ~8 MB; reading, parsing and rewriting all of it at every
+ * flush cost a page firing 1,000 pixels ~5 s of its 12.5 s). The header at `session:ID` is the
+ * session without its requests, plus their count and a revision bumped by every write; the
+ * requests are in chunks at `requests:ID:K`, chunk K holding requests K·REQUESTS_PER_CHUNK
+ * onwards. Requests are only ever appended, so a write rewrites the header, the chunks whose
+ * requests changed and the tail.
  * The in-memory `Session` stays one object; only the storage layer splits and joins it.
  *
  * Pure (no browser), so the bench seeds storage from Node with the same `sessionItems`;
@@ -26,10 +27,11 @@ export const SessionHeaderSchema = z.extend(z.omit(SessionSchema, { requests: tr
 export type SessionHeader = z.infer<typeof SessionHeaderSchema>;
 
 /**
- * ~200 KB at ~800 bytes a request: during a burst a flush rewrites one or two chunks, about what
- * the preview costs anyway, and a whole 10,000-request session is still read as 40 keys. Changing
- * it moves requests to other chunks: chunks written before then fail the length check (missing),
- * they are not misread.
+ * ~200 KB at ~800 bytes a request, about what the preview written with each flush weighs. A
+ * flush's events touch the newest few chunks (new requests, the answers to recent ones), so
+ * little is rewritten beyond what changed, and a whole 10,000-request session is still read as
+ * 40 keys. Changing it moves requests to other chunks: chunks written before then fail the length
+ * check (missing), they are not misread.
  */
 export const REQUESTS_PER_CHUNK = 250;
 export const RequestChunkSchema = z.array(CapturedRequestSchema);
@@ -94,7 +96,7 @@ export function joinSession(header: SessionHeader, chunks: unknown[]): Session |
 const RequestCountSchema = z.object({ requestCount: z.int().check(z.nonnegative()) });
 
 /** Every key stored for a session, from the raw value of its header: header, preview, chunks. */
-export function storedKeys(id: string, rawHeader: unknown): Array<`local:${string}`> {
+export function storedKeysOf(id: string, rawHeader: unknown): Array<`local:${string}`> {
   const counted = RequestCountSchema.safeParse(rawHeader);
   return [sessionKey(id), previewKey(id), ...chunkKeys(id, counted.success ? counted.data.requestCount : 0)];
 }
