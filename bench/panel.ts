@@ -4,11 +4,12 @@ import { type Harness, launch } from '../tests/e2e/harness';
 import { recognize } from '../utils/recognize/recognize';
 import { createPreview } from '../utils/session/preview';
 import { type CapturedRequest, type Observation, type Session, SessionSchema } from '../utils/session/schema';
+import { previewKey, type StorageEntry, sessionItems } from '../utils/stored-session';
 
 /**
  * Panel open → rendered with 100 and with 10,000 captured requests, in real Chromium with the
  * built extension. The sessions are written into extension storage as the background writes them
- * (the session, its first-paint preview, the index), then `popup.html?session=ID` is opened again
+ * (its header and request chunks, its first-paint preview, the index), then `popup.html?session=ID` is opened again
  * and again, alternating the sizes, and timed from navigation start to the panel's
  * `panel-rendered` mark. The ratio of the medians is the figure (target ≤ 2: the cost follows
  * what is visible, not what is stored). The panel's other marks say where the time goes.
@@ -155,11 +156,15 @@ declare const chrome: {
   };
 };
 
-/** Store the sessions the way the background does: `session:ID`, `preview:ID` (when wanted), and the index's recent list. */
+/** Store the sessions the way the background does (`sessionItems`: the header and the request chunks), `preview:ID` when wanted, and the index's recent list. */
 async function store(h: Harness, entries: Array<{ session: Session; preview: boolean }>): Promise<void> {
   for (const { session, preview } of entries) {
-    const items: Record<string, unknown> = { [`session:${session.id}`]: session };
-    if (preview) items[`preview:${session.id}`] = createPreview(session);
+    const stored: StorageEntry[] = [
+      ...sessionItems(session, 1),
+      ...(preview ? [{ key: previewKey(session.id), value: createPreview(session) }] : []),
+    ];
+    // WXT's `local:` names the area; chrome.storage.local takes the key without it.
+    const items = Object.fromEntries(stored.map(({ key, value }) => [key.replace(/^local:/, ''), value]));
     await h.worker.evaluate((i) => chrome.storage.local.set(i), items);
   }
   const ids = entries.map((e) => e.session.id);

@@ -7,7 +7,7 @@ import { exportSession } from '../export/json';
 import { type Message, parseMessage, type Reply } from '../messages';
 import { RESCAN_EVENT } from '../page/channel';
 import type { Observation } from '../session/schema';
-import { parseIndex, parseSession, previewKey, sessionKey } from '../storage';
+import { loadSession, parseIndex, parseSessionHeader, removeSessions, sessionKey } from '../storage';
 import { performReplay } from './replay';
 import type { SessionWriter } from './session-writer';
 
@@ -89,15 +89,16 @@ async function handle(
       const id =
         message.sessionId ?? (message.tabId === undefined ? undefined : index.live[String(message.tabId)]);
       if (!id) throw new Error('No session for that tab yet');
-      const session = parseSession(await storage.getItem(sessionKey(id)));
+      const session = await loadSession(id, storage);
       if (!session) throw new Error(`Session ${id} is missing or unreadable`);
       return exportSession(session, now(), { name: 'Postback Lens', version: manifestVersion(deps.browser) });
     }
     case 'replay': {
       const replay = await performReplay(message, deps.fetch ?? fetch, now);
-      const session = parseSession(await storage.getItem(sessionKey(message.sessionId)));
-      if (session) {
-        writer.push({ type: 'replay', tabId: session.tabId, at: replay.at, replay });
+      // The tab is all it needs: the header, not the requests.
+      const header = parseSessionHeader(await storage.getItem(sessionKey(message.sessionId)));
+      if (header) {
+        writer.push({ type: 'replay', tabId: header.tabId, at: replay.at, replay });
         await writer.flush();
       }
       return replay;
@@ -116,7 +117,7 @@ async function handle(
       const index = parseIndex(await storage.getItem('local:index'));
       const all = [...Object.values(index.live), ...index.recent];
       const gone = message.sessionId ? all.filter((id) => id === message.sessionId) : all;
-      await storage.removeItems(gone.flatMap((id) => [sessionKey(id), previewKey(id)]));
+      await removeSessions(gone, storage);
       const live = Object.fromEntries(Object.entries(index.live).filter(([, id]) => !gone.includes(id)));
       await storage.setItem('local:index', { live, recent: index.recent.filter((id) => !gone.includes(id)) });
       return { cleared: gone.length };

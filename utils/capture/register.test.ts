@@ -3,7 +3,7 @@ import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
 import { RESCAN_EVENT } from '../page/channel';
-import { parseSession, sessionKey } from '../storage';
+import { loadSession } from '../storage';
 import { registerCapture } from './register';
 
 /** The fake browser has no webRequest: a stand-in event per listener, called as Chromium would. */
@@ -85,7 +85,7 @@ async function ask(message: unknown, sender: object = PANEL) {
 async function sessionOfTab(tabId: number) {
   const index = (await storage.getItem<{ live: Record<string, string> }>('local:index')) ?? { live: {} };
   const id = index.live[String(tabId)];
-  return id ? parseSession(await storage.getItem(sessionKey(id))) : null;
+  return id ? loadSession(id) : null;
 }
 
 describe('background wiring', () => {
@@ -244,6 +244,27 @@ describe('background wiring', () => {
     expect(await ask({ type: 'rescan-tab', tabId: 4 })).toEqual({ ok: true, data: null });
   });
 
+  it('clearing removes every session with its request chunks and preview', async () => {
+    const { webRequest, writer } = setup();
+    for (const [tabId, n] of [
+      [3, 260],
+      [5, 10],
+    ] as const)
+      for (let i = 0; i < n; i++)
+        webRequest.onBeforeRequest.fire({
+          ...base,
+          tabId,
+          requestId: `${tabId}.${i}`,
+          type: 'image',
+          url: `https://t.example/?_update_tokens=1&sub_id=51ts6sgr1cbkdhljnrv&sub_id_2=${i}`,
+        });
+    await writer.flush();
+    const keys = async () => Object.keys(await fakeBrowser.storage.local.get(null));
+    expect((await keys()).filter((k) => k.startsWith('requests:'))).toHaveLength(3);
+    expect(await ask({ type: 'clear-sessions' })).toEqual({ ok: true, data: { cleared: 2 } });
+    expect(await keys()).toEqual(['index']);
+  });
+
   it('counts the tab closing: the session moves to recent and stays', async () => {
     const { webRequest, writer } = setup();
     await landOn(webRequest, writer);
@@ -253,7 +274,7 @@ describe('background wiring', () => {
     expect(await sessionOfTab(3)).toBeNull();
     const index = await storage.getItem<{ recent: string[] }>('local:index');
     expect(index?.recent).toEqual([id]);
-    expect(parseSession(await storage.getItem(sessionKey(id)))?.closedAt).not.toBeNull();
+    expect((await loadSession(id))?.closedAt).not.toBeNull();
   });
 });
 

@@ -3,7 +3,7 @@ import type { browser as browserApi } from 'wxt/browser';
 import { modelDeps } from '../session/model-deps';
 import type { Session, Trail } from '../session/schema';
 import { buildTrails } from '../session/trail';
-import { parseIndex, parseSession, sessionKey } from '../storage';
+import { loadSession, parseIndex } from '../storage';
 import { BADGES, badgeState } from './badge';
 import { cookieObservations, createMessageHandler } from './handle-message';
 import { createSessionWriter, type SessionWriter } from './session-writer';
@@ -153,8 +153,8 @@ async function restoreBadges(browser: Browser, storage: WxtStorage) {
   const index = parseIndex(await storage.getItem('local:index'));
   const ids = Object.values(index.live);
   if (ids.length === 0) return;
-  const items = await storage.getItems(ids.map(sessionKey));
-  const sessions = items.map((i) => parseSession(i.value)).filter((s): s is Session => s !== null);
+  const loaded = await Promise.all(ids.map((id) => loadSession(id, storage)));
+  const sessions = loaded.filter((s): s is Session => s !== null);
   await updateBadges(
     browser,
     sessions.map((session) => ({ session, trails: buildTrails(session) })),

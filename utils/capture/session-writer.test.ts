@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
+import { createSession } from '../session/apply-events';
 import type { SessionEvent } from '../session/events';
-import { parseIndex, parseSession, sessionKey } from '../storage';
+import { loadSession, parseIndex, removeSessions, requestsKey, sessionItems, sessionKey } from '../storage';
 import { createSessionWriter } from './session-writer';
 
 /** Storage whose writes take `ms` each, and which counts them: a burst's writes outlast its events. */
@@ -19,9 +20,58 @@ function slowStorage(ms: number) {
   return { slow, writes: () => writes };
 }
 
-const pixel = (i: number): SessionEvent => ({
+/** Storage whose next write fails once `failNext()` was called. */
+function flakyStorage() {
+  let fail = false;
+  const flaky: typeof storage = {
+    ...storage,
+    setItems: async (items) => {
+      if (fail) {
+        fail = false;
+        throw new Error('quota');
+      }
+      return storage.setItems(items);
+    },
+  };
+  return {
+    flaky,
+    failNext: () => {
+      fail = true;
+    },
+  };
+}
+
+/** Storage that notes the keys of every read and of every write. */
+function spyStorage() {
+  const reads: string[] = [];
+  const writes: string[][] = [];
+  const keyOf = (k: string | { key: string }) => (typeof k === 'string' ? k : k.key);
+  const spy: typeof storage = {
+    ...storage,
+    getItem: ((key: string, opts?: object) => {
+      reads.push(key);
+      return storage.getItem(key as `local:${string}`, opts);
+    }) as typeof storage.getItem,
+    getItems: (keys) => {
+      reads.push(...keys.map(keyOf));
+      return storage.getItems(keys);
+    },
+    setItems: (items) => {
+      writes.push(items.map((i) => ('key' in i ? i.key : i.item.key)));
+      return storage.setItems(items);
+    },
+  };
+  const chunkReads = () => reads.filter((k) => k.startsWith('local:requests:'));
+  const reset = () => {
+    reads.length = 0;
+    writes.length = 0;
+  };
+  return { spy, reads, writes, chunkReads, reset };
+}
+
+const pixel = (i: number, tabId = 4): SessionEvent => ({
   type: 'request-start',
-  tabId: 4,
+  tabId,
   at: 1000 + i,
   id: String(i),
   frameId: 0,
@@ -30,9 +80,29 @@ const pixel = (i: number): SessionEvent => ({
   url: `https://tracker.example/?_update_tokens=1&sub_id=51ts6sgr1cbkdhljnrv&sub_id_2=${i}`,
 });
 
+const complete = (i: number): SessionEvent => ({
+  type: 'request-complete',
+  tabId: 4,
+  at: 5000 + i,
+  id: String(i),
+  status: 200,
+});
+
+const liveId = async (tabId: number) => parseIndex(await storage.getItem('local:index')).live[String(tabId)];
+
 async function requestsOfTab(tabId: number) {
-  const id = parseIndex(await storage.getItem('local:index')).live[String(tabId)];
-  return id ? (parseSession(await storage.getItem(sessionKey(id)))?.requests ?? []) : [];
+  const id = await liveId(tabId);
+  return id ? ((await loadSession(id))?.requests ?? []) : [];
+}
+
+const storedKeys = async () => Object.keys(await fakeBrowser.storage.local.get(null));
+
+/** A writer that has stored `n` pixels of tab 4 in one flush. */
+async function writerWith(n: number, spy: typeof storage) {
+  const writer = createSessionWriter({ storage: spy, delayMs: 1 });
+  for (let i = 0; i < n; i++) writer.push(pixel(i));
+  await writer.flush();
+  return writer;
 }
 
 describe('session writer', () => {
@@ -69,17 +139,8 @@ describe('session writer', () => {
 
   it('a failed write is reported and the next batch is still written', async () => {
     const errors: unknown[] = [];
-    let fail = true;
-    const flaky: typeof storage = {
-      ...storage,
-      setItems: async (items) => {
-        if (fail) {
-          fail = false;
-          throw new Error('quota');
-        }
-        return storage.setItems(items);
-      },
-    };
+    const { flaky, failNext } = flakyStorage();
+    failNext();
     const writer = createSessionWriter({ storage: flaky, onError: (e) => errors.push(e) });
     writer.push(pixel(0));
     await writer.flush();
@@ -87,5 +148,118 @@ describe('session writer', () => {
     await writer.flush();
     expect(errors).toHaveLength(1);
     expect((await requestsOfTab(4)).map((r) => r.id)).toEqual(['1']);
+  });
+
+  it('a flush that updates an old request rewrites its chunk, the tail and the header, and reads no chunk', async () => {
+    const { spy, reads, writes, chunkReads, reset } = spyStorage();
+    const writer = await writerWith(1234, spy);
+    const id = (await liveId(4)) ?? '';
+    expect(writes).toEqual([
+      [
+        sessionKey(id),
+        ...[0, 1, 2, 3, 4].map((k) => requestsKey(id, k)),
+        `local:preview:${id}`,
+        'local:index',
+      ],
+    ]);
+    reset();
+    writer.push(complete(10)); // chunk 0
+    writer.push(pixel(1234)); // appended to chunk 4
+    await writer.flush();
+    expect(writes).toEqual([
+      [sessionKey(id), requestsKey(id, 0), requestsKey(id, 4), `local:preview:${id}`, 'local:index'],
+    ]);
+    // The header is read (its revision checked), the requests come from the writer's own last write.
+    expect(reads).toContain(sessionKey(id));
+    expect(chunkReads()).toEqual([]);
+    const requests = await requestsOfTab(4);
+    expect(requests).toHaveLength(1235);
+    expect(requests[10]).toMatchObject({ id: '10', status: 200, endedAt: 5010 });
+    expect(requests[1234]?.id).toBe('1234');
+  });
+
+  it('a new writer (a restarted worker) reads the chunks once, then works from its own writes', async () => {
+    await writerWith(600, storage);
+    const id = (await liveId(4)) ?? '';
+    const { spy, writes, chunkReads, reset } = spyStorage();
+    const restarted = createSessionWriter({ storage: spy, delayMs: 1 });
+    restarted.push(complete(300));
+    await restarted.flush();
+    expect(chunkReads()).toEqual([0, 1, 2].map((k) => requestsKey(id, k)));
+    expect(writes).toEqual([[sessionKey(id), requestsKey(id, 1), `local:preview:${id}`, 'local:index']]);
+    reset();
+    restarted.push(complete(301));
+    await restarted.flush();
+    expect(chunkReads()).toEqual([]);
+    expect((await requestsOfTab(4)).filter((r) => r.status === 200).map((r) => r.id)).toEqual(['300', '301']);
+  });
+
+  it('does not use its memo once the stored revision moved on: another write is kept, not overwritten', async () => {
+    const { spy, chunkReads, reset } = spyStorage();
+    const writer = await writerWith(300, spy);
+    const id = (await liveId(4)) ?? '';
+    // Someone else rewrites the session behind the writer's back (a newer revision).
+    const stored = await loadSession(id);
+    if (!stored) throw new Error('not stored');
+    const other = stored.requests[5];
+    if (other) other.error = 'written elsewhere';
+    await storage.setItems(sessionItems(stored, 2));
+    reset();
+    writer.push(complete(6)); // the same chunk as request 5
+    await writer.flush();
+    expect(chunkReads()).toEqual([requestsKey(id, 0), requestsKey(id, 1)]);
+    const requests = await requestsOfTab(4);
+    expect(requests[5]?.error).toBe('written elsewhere');
+    expect(requests[6]?.status).toBe(200);
+  });
+
+  it('does not use its memo for a session cleared and stored again under the same id', async () => {
+    const writer = await writerWith(10, storage);
+    writer.push(complete(1));
+    await writer.flush(); // its memo: revision 2, requests 0–9
+    const id = (await liveId(4)) ?? '';
+    await removeSessions([id]);
+    expect(await loadSession(id)).toBeNull();
+    const fresh = { ...createSession(4, 1000), id, requests: [] };
+    await storage.setItems(sessionItems(fresh, 1));
+    writer.push(pixel(50));
+    await writer.flush();
+    expect((await requestsOfTab(4)).map((r) => r.id)).toEqual(['50']);
+  });
+
+  it('after a failed write it reads storage again: what failed is not taken as stored', async () => {
+    const { flaky, failNext } = flakyStorage();
+    const writer = createSessionWriter({ storage: flaky, delayMs: 1, onError: () => {} });
+    for (let i = 0; i < 250; i++) writer.push(pixel(i));
+    await writer.flush();
+    failNext();
+    writer.push(complete(0)); // chunk 0, lost with the failed write
+    writer.push(pixel(250)); // chunk 1, lost too
+    await writer.flush();
+    writer.push(pixel(251));
+    await writer.flush();
+    const requests = await requestsOfTab(4);
+    expect(requests.map((r) => r.id)).toEqual([...Array.from({ length: 250 }, (_, i) => String(i)), '251']);
+    expect(requests[0]?.status).toBeUndefined();
+  });
+
+  it('evicting a recent session removes its chunks too', async () => {
+    await storage.setItem('local:settings', { caps: { recentSessions: 1 } });
+    const writer = createSessionWriter({ storage, delayMs: 1 });
+    for (let i = 0; i < 300; i++) writer.push(pixel(i, 1));
+    for (let i = 0; i < 300; i++) writer.push(pixel(i, 2));
+    await writer.flush();
+    const [first, second] = [await liveId(1), await liveId(2)];
+    writer.push({ type: 'tab-closed', tabId: 1, at: 9000 });
+    await writer.flush();
+    writer.push({ type: 'tab-closed', tabId: 2, at: 9001 });
+    await writer.flush();
+    expect(parseIndex(await storage.getItem('local:index')).recent).toEqual([second]);
+    const keys = await storedKeys();
+    expect(keys.filter((k) => k.includes(`:${first}`))).toEqual([]);
+    expect(keys.filter((k) => k.startsWith('requests:')).sort()).toEqual([
+      `requests:${second}:0`,
+      `requests:${second}:1`,
+    ]);
   });
 });

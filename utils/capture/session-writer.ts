@@ -6,14 +6,26 @@ import { createPreview } from '../session/preview';
 import type { Session, Trail } from '../session/schema';
 import { buildTrails } from '../session/trail';
 import { isCaptureDisabled, readSettings, type Settings } from '../settings';
-import { parseIndex, parseSession, previewKey, type SessionIndex, sessionKey } from '../storage';
+import {
+  chunkOf,
+  loadRequests,
+  parseIndex,
+  parseSessionHeader,
+  previewKey,
+  removeSessions,
+  type SessionIndex,
+  type StorageEntry,
+  sessionItems,
+  sessionKey,
+} from '../storage';
 import { hostOf } from '../url/host-of';
 
 /**
  * The write-behind queue between browser events and storage. Events wait here for at most
- * `delayMs` so a burst of 1,000 pixels is one read and one write, not 1,000; nothing else stays in
- * memory. A flush reads the sessions it needs, applies the events and writes them back, one flush
- * at a time, so two events never race on one session.
+ * `delayMs` so a burst of 1,000 pixels is one read and one write, not 1,000. A flush reads the
+ * sessions it needs, applies the events and writes back what changed (utils/storage.ts: the
+ * header, the request chunks the events touched, the preview, the index), one flush at a time, so
+ * two events never race on one session.
  */
 
 /** The page a batch of events belongs to: a top-level navigation or document request, else the initiator of a subresource. */
@@ -46,6 +58,18 @@ export interface Written {
   trails: Trail[];
 }
 
+/** A session as the writer last stored it, and the header revision that says so. */
+interface Stored {
+  session: Session;
+  revision: number;
+}
+
+/**
+ * How many sessions the writer remembers from its own writes. More than one, so two busy tabs do
+ * not push each other out at every flush; few, because each can hold 10,000 requests (~8 MB).
+ */
+const MEMO_SESSIONS = 3;
+
 export interface SessionWriter {
   push(event: SessionEvent): void;
   /** Resolves when everything pushed so far is in storage. */
@@ -64,6 +88,15 @@ export function createSessionWriter(opts: {
   let chain: Promise<void> = Promise.resolve();
   /** A write is waiting on the chain; it takes whatever is pending when its turn comes. */
   let queued = false;
+  /**
+   * The sessions this writer last wrote, by id. Not a record: storage stays the truth. A flush
+   * reads every header anyway and uses a memo only while the stored revision is the one it wrote,
+   * so a restarted worker (empty memo), a clear, a write by anyone else or a failed write of ours
+   * (the memo is taken out before the events are applied) all read the session from storage.
+   * Without it a flush would read and parse every chunk of the session to find the requests its
+   * events update and to build the trails for the badge and the preview.
+   */
+  const memo = new Map<string, Stored>();
 
   // One write at a time and at most one waiting: events that arrive while a write runs join the
   // next batch instead of queueing a write each. Queueing a write per timer tick made a burst's
@@ -79,7 +112,7 @@ export function createSessionWriter(opts: {
         queued = false;
         const batch = pending;
         pending = [];
-        return batch.length === 0 ? undefined : write(storage, batch, opts.onWritten);
+        return batch.length === 0 ? undefined : write(storage, batch, memo, opts.onWritten);
       })
       .catch((error) => opts.onError?.(error));
     return chain;
@@ -94,9 +127,26 @@ export function createSessionWriter(opts: {
   };
 }
 
+/** The live sessions a batch needs, as stored: each header read, the requests from the memo or the chunks. */
+async function loadLive(storage: WxtStorage, ids: string[], memo: Map<string, Stored>) {
+  const loaded = new Map<string, Stored>();
+  const headers = ids.length ? await storage.getItems(ids.map(sessionKey)) : [];
+  for (const { value } of headers) {
+    const header = parseSessionHeader(value);
+    if (!header) continue;
+    const known = memo.get(header.id);
+    // Out of the memo until its write succeeds: the events are applied to this very object.
+    memo.delete(header.id);
+    const session = known?.revision === header.revision ? known.session : await loadRequests(header, storage);
+    if (session) loaded.set(header.id, { session, revision: header.revision });
+  }
+  return loaded;
+}
+
 async function write(
   storage: WxtStorage,
   batch: SessionEvent[],
+  memo: Map<string, Stored>,
   onWritten?: (written: Written[]) => void | Promise<void>,
 ) {
   const [rawIndex, rawSettings] = await Promise.all([
@@ -110,19 +160,16 @@ async function write(
   for (const e of batch) byTab.set(e.tabId, [...(byTab.get(e.tabId) ?? []), e]);
 
   const liveIds = [...byTab.keys()].map((tab) => index.live[String(tab)]).filter((id): id is string => !!id);
-  const loaded = liveIds.length ? await storage.getItems(liveIds.map(sessionKey)) : [];
-  const sessions = new Map<string, Session>();
-  for (const { value } of loaded) {
-    const s = parseSession(value);
-    if (s) sessions.set(s.id, s);
-  }
+  const sessions = await loadLive(storage, liveIds, memo);
 
-  const writes: Array<{ key: `local:${string}`; value: unknown }> = [];
+  const writes: StorageEntry[] = [];
   const removed: string[] = [];
   const touched: Written[] = [];
+  const remember: Stored[] = [];
   for (const [tabId, events] of byTab) {
     const liveId = index.live[String(tabId)];
-    let session = liveId ? sessions.get(liveId) : undefined;
+    const stored = liveId ? sessions.get(liveId) : undefined;
+    let session = stored?.session;
     const closing = events.some((e) => e.type === 'tab-closed');
     // Capture switched off for the page's site: nothing is recorded, not even a new session.
     const pageHost = hostOf(session?.url ?? '', 'hostname') || hostOf(pageUrlOf(events), 'hostname');
@@ -133,22 +180,31 @@ async function write(
       session = createSession(tabId, first.at, first.type === 'request-start' ? first.url : '');
       index.live[String(tabId)] = session.id;
     }
-    applyEvents(session, events, settings.caps, modelDeps);
+    const changed = new Set<number>();
+    applyEvents(session, events, settings.caps, modelDeps, changed);
     // Trails once per write: for the badge and for the panel's first paint.
     const trails = buildTrails(session);
-    writes.push({ key: sessionKey(session.id), value: session });
+    const revision = (stored?.revision ?? 0) + 1;
+    writes.push(...sessionItems(session, revision, [...changed].map(chunkOf)));
     writes.push({ key: previewKey(session.id), value: createPreview(session, trails) });
     touched.push({ session, trails });
     if (closing) {
       delete index.live[String(tabId)];
       index.recent = [session.id, ...index.recent.filter((id) => id !== session.id)];
       removed.push(...index.recent.splice(settings.caps.recentSessions));
+    } else {
+      // Only live sessions are written again: a closed tab's is not worth the memory.
+      remember.push({ session, revision });
     }
   }
   // Nothing of ours in this batch (navigations of tabs without a session): no write at all.
   if (touched.length === 0 && JSON.stringify(index) === indexBefore) return;
   writes.push({ key: 'local:index', value: index });
+  // One storage.local.set for everything (WXT's setItems groups by area): a flush lands whole or not at all.
   await storage.setItems(writes);
-  if (removed.length) await storage.removeItems(removed.flatMap((id) => [sessionKey(id), previewKey(id)]));
+  for (const s of remember) memo.set(s.session.id, s);
+  // Oldest first: a session leaves the memo when it is read and comes back when it is written.
+  for (const id of memo.keys()) if (memo.size > MEMO_SESSIONS) memo.delete(id);
+  await removeSessions(removed, storage);
   await onWritten?.(touched);
 }

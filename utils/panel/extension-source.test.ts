@@ -3,7 +3,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
 import { brokenSession, browserPostback, healthySession } from '../../components/fixtures/sessions';
 import { DEFAULT_SETTINGS } from '../settings';
-import { sessionKey } from '../storage';
+import { sessionItems, sessionKey } from '../storage';
 import { createExtensionSource } from './extension-source';
 import { createPanelStore } from './store';
 
@@ -11,8 +11,10 @@ import { createPanelStore } from './store';
 describe('extension source + store', () => {
   beforeEach(async () => {
     fakeBrowser.reset();
-    await storage.setItem(sessionKey(healthySession.id), healthySession);
-    await storage.setItem(sessionKey(brokenSession.id), { ...brokenSession, closedAt: 1 });
+    await storage.setItems([
+      ...sessionItems(healthySession, 1),
+      ...sessionItems({ ...brokenSession, closedAt: 1 }, 1),
+    ]);
     await storage.setItem('local:index', {
       live: { [String(healthySession.tabId)]: healthySession.id },
       recent: [brokenSession.id],
@@ -32,14 +34,49 @@ describe('extension source + store', () => {
     expect(store.getState().session?.id).toBe(healthySession.id);
     expect(store.getState().settings).toEqual(DEFAULT_SETTINGS);
 
-    await storage.setItem(sessionKey(healthySession.id), {
-      ...healthySession,
-      requests: [...healthySession.requests, browserPostback],
-    });
+    await storage.setItems(
+      sessionItems({ ...healthySession, requests: [...healthySession.requests, browserPostback] }, 2),
+    );
     await waitUntil(() => store.getState().session?.requests.length === 3);
 
     await storage.setItem('local:settings', { ...DEFAULT_SETTINGS, postbackKey: 'e89bcbe' });
     await waitUntil(() => store.getState().settings.postbackKey === 'e89bcbe');
+    store.getState().dispose();
+  });
+
+  it('reads a watched session one read at a time and ends on its latest revision', async () => {
+    const store = createPanelStore(createExtensionSource());
+    await store.getState().init({ tabId: healthySession.tabId });
+    // Slow reads, as of a big session: writes keep coming while one is under way.
+    let reading = 0;
+    let most = 0;
+    const getItems = storage.getItems;
+    const slow = vi.spyOn(storage, 'getItems').mockImplementation(async (keys) => {
+      most = Math.max(most, ++reading);
+      await new Promise((r) => setTimeout(r, 400));
+      reading--;
+      return getItems(keys);
+    });
+    const more = Array.from({ length: 6 }, (_, i) => ({ ...browserPostback, id: `pb${i}` }));
+    for (let n = 1; n <= more.length; n++) {
+      const requests = [...healthySession.requests, ...more.slice(0, n)];
+      await storage.setItems(sessionItems({ ...healthySession, requests }, 1 + n));
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await vi.waitFor(
+      () =>
+        expect(
+          store
+            .getState()
+            .session?.requests.map((r) => r.id)
+            .at(-1),
+        ).toBe('pb5'),
+      {
+        timeout: 5000,
+      },
+    );
+    expect(most).toBe(1);
+    slow.mockRestore();
     store.getState().dispose();
   });
 

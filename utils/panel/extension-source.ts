@@ -2,14 +2,13 @@ import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { Message, Reply } from '../messages';
 import { parsePreview } from '../session/preview-schema';
-import type { Session } from '../session/schema';
 import { readSettings } from '../settings';
 import {
   indexItem,
   loadIndex,
+  loadSession,
   loadSettings,
   parseIndex,
-  parseSession,
   previewKey,
   sessionKey,
   settingsItem,
@@ -25,10 +24,8 @@ export function createExtensionSource(): PanelSource {
   return {
     loadIndex,
     async loadSession(id) {
-      // Marks for the open-to-rendered benchmark: how much of it is storage, how much Zod.
-      const raw = await storage.getItem(sessionKey(id));
-      performance.mark('panel-storage-read');
-      const session = parseSession(raw);
+      // A mark for the open-to-rendered benchmark: when the whole session (read and checked) is here.
+      const session = await loadSession(id);
       performance.mark('panel-session-parsed');
       return session;
     },
@@ -44,16 +41,34 @@ export function createExtensionSource(): PanelSource {
     watchSettings: (cb) => settingsItem.watch((v) => cb(readSettings(v))),
     watchSession(id, cb) {
       let timer: ReturnType<typeof setTimeout> | null = null;
-      let latest: unknown;
-      const unwatch = storage.watch<unknown>(sessionKey(id), (v) => {
-        latest = v;
-        if (timer) return;
-        timer = setTimeout(() => {
-          timer = null;
-          cb(latest == null ? null : (parseSession(latest) as Session | null));
-        }, SESSION_THROTTLE_MS);
-      });
+      let reading = false;
+      let changedMeanwhile = false;
+      let stopped = false;
+      // Reading a big session takes longer than its writes come during a burst: one read at a
+      // time, and one more after it if the session changed meanwhile.
+      const read = async () => {
+        timer = null;
+        if (reading) {
+          changedMeanwhile = true;
+          return;
+        }
+        reading = true;
+        const session = await loadSession(id);
+        reading = false;
+        if (stopped) return;
+        cb(session);
+        if (changedMeanwhile) {
+          changedMeanwhile = false;
+          schedule();
+        }
+      };
+      const schedule = () => {
+        timer ??= setTimeout(read, SESSION_THROTTLE_MS);
+      };
+      // Every write of a session rewrites its header (a new revision): watching the header is enough.
+      const unwatch = storage.watch<unknown>(sessionKey(id), schedule);
       return () => {
+        stopped = true;
         if (timer) clearTimeout(timer);
         unwatch();
       };

@@ -279,4 +279,39 @@ describe('applyEvents', () => {
     const s = applyEvents(createSession(tab, 1), [{ type: 'tab-closed', tabId: tab, at: 99 }], caps, deps);
     expect(s.closedAt).toBe(99);
   });
+
+  it('tells which requests it added or changed, and only those', () => {
+    const beacon = 'http://trk.example/key/postback';
+    const s = applyEvents(
+      createSession(tab, 1),
+      [
+        ...[0, 1, 2, 3, 4, 5].map((i) => start(String(i), `http://trk.example/?subid=abcdefgh${i}`, i)),
+        { type: 'page-request', tabId: tab, at: 6, via: 'beacon', url: beacon, method: 'POST', body: 'x' },
+        start('doc', 'http://lp.example/?subid=abcdefgh9', 7, { resourceType: 'main_frame' }),
+      ],
+      caps,
+      deps,
+    );
+    const changed = new Set<number>();
+    applyEvents(
+      s,
+      [
+        { type: 'request-complete', tabId: tab, at: 20, id: '1', status: 200 },
+        { type: 'request-error', tabId: tab, at: 20, id: '2', error: 'net::ERR_FAILED' },
+        { type: 'request-headers', tabId: tab, at: 20, id: '3', status: 200, headers: [] },
+        { type: 'request-complete', tabId: tab, at: 20, id: 'unknown', status: 200 },
+        // webRequest sees the beacon the page hook reported: the hook record (index 6) is adopted.
+        start('7', beacon, 21, { method: 'POST', resourceType: 'ping' }),
+        // The landing's document request (index 7) gets its page.
+        { type: 'navigation', tabId: tab, at: 22, frameId: 0, url: 'http://lp.example/?subid=abcdefgh9' },
+        start('new', 'http://trk.example/?subid=abcdefgh10', 23),
+        start('1', 'http://trk.example/?subid=abcdefgh1', 24),
+      ],
+      caps,
+      deps,
+      changed,
+    );
+    expect([...changed].sort((a, b) => a - b)).toEqual([1, 2, 3, 6, 7, 8]);
+    expect(s.requests[8]?.id).toBe('new');
+  });
 });

@@ -6,7 +6,8 @@ import { parseSetCookie } from './set-cookie';
 
 /**
  * The session model: `(session, events) → session`. Pure apart from mutating the session it is
- * given, which is always a fresh copy read from storage (the background never keeps one).
+ * given: the writer's own, read from storage or kept from its last write while storage still holds
+ * exactly that (utils/capture/session-writer.ts).
  */
 
 export interface Caps {
@@ -65,15 +66,41 @@ export function capText(text: string, max = MAX_BODY): { text: string; truncated
   return text.length > max ? { text: text.slice(0, max), truncated: true } : { text, truncated: false };
 }
 
-export function applyEvents(session: Session, events: SessionEvent[], caps: Caps, deps: ModelDeps): Session {
+/** What one `applyEvents` call carries from event to event. */
+interface Context {
+  caps: Caps;
+  deps: ModelDeps;
+  byId: Map<string, CapturedRequest>;
+  /** Hook-only records are rare and short-lived: look among them, not the whole session, at every request. */
+  hooks: Set<string>;
+  /** Requests added or modified by these events. */
+  touched: Set<CapturedRequest>;
+}
+
+/**
+ * Applies `events` to `session`. `changed`, when given, receives the index of every request the
+ * events added or modified: the writer stores requests in chunks and rewrites only those.
+ */
+export function applyEvents(
+  session: Session,
+  events: SessionEvent[],
+  caps: Caps,
+  deps: ModelDeps,
+  changed?: Set<number>,
+): Session {
   const byId = new Map<string, CapturedRequest>();
   for (const r of session.requests) byId.set(r.id, r);
-  // Hook-only records are rare and short-lived: look among them, not the whole session, at every request.
   const hooks = new Set([...byId.keys()].filter((id) => id.startsWith('hook:')));
+  const ctx: Context = { caps, deps, byId, hooks, touched: new Set() };
   for (const event of events) {
-    applyEvent(session, event, caps, deps, byId, hooks);
+    applyEvent(session, event, ctx);
     session.updatedAt = Math.max(session.updatedAt, event.at);
   }
+  // Marked where they change, by object: a hook record adopted by webRequest changes its id.
+  if (changed && ctx.touched.size > 0)
+    session.requests.forEach((r, i) => {
+      if (ctx.touched.has(r)) changed.add(i);
+    });
   return session;
 }
 
@@ -95,18 +122,14 @@ function hop(url: string, at: number, deps: ModelDeps, method?: string, body?: s
   return { url, at, recognition, ...(status === undefined ? {} : { status }) };
 }
 
-function addRequest(
-  session: Session,
-  request: CapturedRequest,
-  caps: Caps,
-  byId: Map<string, CapturedRequest>,
-) {
-  if (session.requests.length >= caps.requestsPerTab) {
+function addRequest(session: Session, request: CapturedRequest, ctx: Context) {
+  if (session.requests.length >= ctx.caps.requestsPerTab) {
     session.dropped.requests++;
     return;
   }
   session.requests.push(request);
-  byId.set(request.id, request);
+  ctx.byId.set(request.id, request);
+  ctx.touched.add(request);
 }
 
 function addObservations(session: Session, observations: Observation[], caps: Caps) {
@@ -135,8 +158,7 @@ function findMatch(
   method: string,
   at: number,
   hookOnly: boolean,
-  hooks: Set<string>,
-  byId: Map<string, CapturedRequest>,
+  { hooks, byId }: Context,
 ) {
   if (hookOnly) {
     for (const id of hooks) {
@@ -209,22 +231,23 @@ function cookieObservations(
   return found;
 }
 
-function applyEvent(
-  session: Session,
-  e: SessionEvent,
-  caps: Caps,
-  deps: ModelDeps,
-  byId: Map<string, CapturedRequest>,
-  hooks: Set<string>,
-) {
+/** The request of `id`, marked as modified: every caller changes what it finds. */
+function toUpdate(ctx: Context, id: string): CapturedRequest | undefined {
+  const r = ctx.byId.get(id);
+  if (r) ctx.touched.add(r);
+  return r;
+}
+
+function applyEvent(session: Session, e: SessionEvent, ctx: Context) {
+  const { caps, deps, byId, hooks } = ctx;
   switch (e.type) {
     case 'request-start': {
       if (byId.has(e.id)) return;
       const body = e.body === undefined ? undefined : capText(e.body);
-      const hookOnly =
-        hooks.size > 0 ? findMatch(session, e.url, e.method, e.at, true, hooks, byId) : undefined;
+      const hookOnly = hooks.size > 0 ? findMatch(session, e.url, e.method, e.at, true, ctx) : undefined;
       if (hookOnly) {
         // The page hook reported this beacon/fetch before webRequest saw it: adopt the record.
+        ctx.touched.add(hookOnly);
         byId.delete(hookOnly.id);
         hooks.delete(hookOnly.id);
         hookOnly.id = e.id;
@@ -261,13 +284,12 @@ function applyEvent(
           responseHeaders: [],
           startedAt: e.at,
         },
-        caps,
-        byId,
+        ctx,
       );
       return;
     }
     case 'request-redirect': {
-      let r = byId.get(e.id);
+      let r = toUpdate(ctx, e.id);
       if (!r) {
         // Ours only from this hop on (e.g. a short link redirecting to a tracker): start the record here.
         applyEvent(
@@ -283,10 +305,7 @@ function applyEvent(
             url: e.redirectUrl,
             previousUrls: [e.url],
           },
-          caps,
-          deps,
-          byId,
-          hooks,
+          ctx,
         );
         r = byId.get(e.id);
         const first = r?.hops[0];
@@ -300,7 +319,7 @@ function applyEvent(
       return;
     }
     case 'request-headers': {
-      const r = byId.get(e.id);
+      const r = toUpdate(ctx, e.id);
       if (!r) return;
       r.status = e.status;
       if (e.statusLine) r.statusLine = e.statusLine;
@@ -311,7 +330,7 @@ function applyEvent(
       return;
     }
     case 'request-complete': {
-      const r = byId.get(e.id);
+      const r = toUpdate(ctx, e.id);
       if (!r) return;
       r.status = e.status;
       r.endedAt = e.at;
@@ -321,7 +340,7 @@ function applyEvent(
       return;
     }
     case 'request-error': {
-      const r = byId.get(e.id);
+      const r = toUpdate(ctx, e.id);
       if (!r) return;
       r.error = e.error;
       r.endedAt = e.at;
@@ -344,6 +363,7 @@ function applyEvent(
         if (!r || r.pageId !== null || r.frameId !== e.frameId) continue;
         if (r.hops[r.hops.length - 1]?.url === e.url) {
           r.pageId = id;
+          ctx.touched.add(r);
           for (const o of session.observations) if (o.pageId === null && o.at >= r.startedAt) o.pageId = id;
           break;
         }
@@ -365,8 +385,9 @@ function applyEvent(
     case 'page-request': {
       const body = e.body === undefined ? undefined : capText(e.body);
       const response = e.response ? { ...capText(e.response.body), status: e.response.status } : undefined;
-      const r = findMatch(session, e.url, e.method, e.at, false, hooks, byId);
+      const r = findMatch(session, e.url, e.method, e.at, false, ctx);
       if (r) {
+        ctx.touched.add(r);
         r.via = e.via;
         if (body && (!r.requestBody || r.requestBody.text === ''))
           r.requestBody = { text: body.text, source: 'page-hook', truncated: body.truncated };
@@ -407,8 +428,7 @@ function applyEvent(
           responseHeaders: [],
           startedAt: e.at,
         },
-        caps,
-        byId,
+        ctx,
       );
       if (byId.has(id)) hooks.add(id);
       return;
