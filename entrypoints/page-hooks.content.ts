@@ -14,6 +14,6 @@ export default defineContentScript({
   main() {
     const report = reportTo(window);
     const watch = startPageWatch(window, report);
-    installHook(window, report, (area) => watch?.changed(area));
+    installHook(window, report, watch?.changed);
   },
 });

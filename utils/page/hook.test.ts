@@ -68,4 +68,10 @@ describe('page hook', () => {
     localStorage.clear();
     sessionStorage.clear();
   });
+
+  it('leaves storage alone on a page nobody watches (no click ids)', () => {
+    const before = Storage.prototype.setItem;
+    installHook(window, () => {});
+    expect(Storage.prototype.setItem).toBe(before);
+  });
 });

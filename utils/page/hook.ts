@@ -50,7 +50,8 @@ export function isTrackerLike(url: string, body: string | undefined): boolean {
 export function installHook(
   win: Window & typeof globalThis,
   report: Send,
-  changed: (area: ChangedArea) => void = () => {},
+  /** Storage writes are hooked only for a page watch that listens (a page with click ids). */
+  changed?: (area: ChangedArea) => void,
 ) {
   const emit = (detail: object) => report({ type: 'page-request', ...detail, at: Date.now() });
   const abs = (u: unknown) => {
@@ -146,7 +147,7 @@ export function installHook(
     };
   }
 
-  const setItem = win.Storage?.prototype.setItem;
+  const setItem = changed && win.Storage?.prototype.setItem;
   if (setItem) {
     win.Storage.prototype.setItem = function (this: Storage, key: string, value: string) {
       setItem.call(this, key, value);
