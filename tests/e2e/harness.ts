@@ -36,6 +36,8 @@ export interface Harness {
 
 export interface LaunchOptions {
   withExtension?: boolean;
+  /** Another build of the extension (the bench's reference builds); default the one in .output. */
+  extensionDir?: string;
   /** false opens a real window (npm start with a display). */
   headless?: boolean;
   port?: number;
@@ -45,7 +47,8 @@ export interface LaunchOptions {
 
 export async function launch(opts: LaunchOptions = {}): Promise<Harness> {
   const withExtension = opts.withExtension ?? true;
-  if (withExtension && !existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
+  const extensionDir = opts.extensionDir ?? EXTENSION_DIR;
+  if (withExtension && !existsSync(join(extensionDir, 'manifest.json'))) {
     throw new Error('Build the extension first: npm run build');
   }
   const lab = await startLab({ port: opts.port ?? 0, phpPort: opts.phpPort ?? 0, quiet: opts.quiet ?? true });
@@ -56,7 +59,7 @@ export async function launch(opts: LaunchOptions = {}): Promise<Harness> {
     viewport: { width: 1100, height: 800 },
     args: [
       ...(withExtension
-        ? [`--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`]
+        ? [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`]
         : []),
       '--host-resolver-rules=MAP * 127.0.0.1',
       '--no-sandbox',
