@@ -41,6 +41,11 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   };
   const ours = (d: { requestId: string; url: string; tabId: number }) =>
     d.tabId >= 0 && (inFlight.has(d.requestId) || isClaimed(d.url));
+  /** The cookie jar (HttpOnly too) of a page whose URL brought click ids, so the page need not send it. */
+  const readJar = (d: { tabId: number; frameId: number; url: string }) => {
+    const ids = d.tabId < 0 ? [] : modelDeps.idsOf(d.url);
+    if (ids.length > 0) void checkCookies(browser, writer, d.tabId, d.frameId, d.url, ids).catch(report);
+  };
   const guard =
     <T>(fn: (d: T) => void) =>
     (d: T): undefined => {
@@ -76,12 +81,8 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
       if (!ours(d)) return;
       inFlight.delete(d.requestId);
       writer.push(completeEvent(d));
-      // A landing that brought click ids has loaded: read the cookie jar (HttpOnly too) for them once,
-      // so the page itself need not send anything unless it finds or writes something later.
-      if (d.type === 'main_frame' || d.type === 'sub_frame') {
-        const ids = modelDeps.idsOf(d.url);
-        if (ids.length > 0) void checkCookies(browser, writer, d.tabId, d.frameId, d.url, ids).catch(report);
-      }
+      // A landing's document has arrived: its Set-Cookie (PHPSESSID …) is in the jar, read it now.
+      if (d.type === 'main_frame' || d.type === 'sub_frame') readJar(d);
     }),
     filter,
   );
@@ -96,13 +97,7 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
 
   // The page has loaded (its load handlers too): cookies it wrote meanwhile are in the jar now, so
   // the page need not report them (utils/page/watch.ts). Subframes too: a landing can be framed.
-  browser.webNavigation.onCompleted.addListener(
-    guard((d) => {
-      if (d.tabId < 0 || !/^https?:/.test(d.url)) return;
-      const ids = modelDeps.idsOf(d.url);
-      if (ids.length > 0) void checkCookies(browser, writer, d.tabId, d.frameId, d.url, ids).catch(report);
-    }),
-  );
+  browser.webNavigation.onCompleted.addListener(guard(readJar));
   browser.webNavigation.onCommitted.addListener(
     guard((d) => {
       if (d.tabId < 0 || !/^https?:/.test(d.url)) return;
