@@ -1,10 +1,11 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
 import { createSession } from '../session/apply-events';
 import type { SessionEvent } from '../session/events';
+import { parsePreview } from '../session/preview';
 import { loadSession, parseIndex, removeSessions, requestsKey, sessionItems, sessionKey } from '../storage';
-import { createSessionWriter } from './session-writer';
+import { createSessionWriter, DERIVED_MS } from './session-writer';
 
 /** Storage whose writes take `ms` each, and which counts them: a burst's writes outlast its events. */
 function slowStorage(ms: number) {
@@ -124,6 +125,56 @@ describe('session writer', () => {
     );
     // Timer ticks every ~5 ms would be ~60 writes; one at a time with the rest folded is a handful.
     expect(writes()).toBeLessThanOrEqual(8);
+  });
+
+  it('during a burst the trails and preview wait for its end (or DERIVED_MS); the header and requests do not', async () => {
+    const { spy, writes, reset } = spyStorage();
+    let arriving = 0;
+    let next = 100;
+    const written: number[] = [];
+    // Events arrive while a write reads storage: the write finds more waiting behind it.
+    const busy: typeof storage = {
+      ...spy,
+      getItems: (keys) => {
+        if (arriving-- > 0) writer.push(pixel(next++));
+        return spy.getItems(keys);
+      },
+    };
+    const writer = createSessionWriter({
+      storage: busy,
+      delayMs: 1,
+      onWritten: (ws) => {
+        written.push(...ws.map((w) => w.session.requests.length));
+      },
+    });
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(50_000);
+    try {
+      writer.push(pixel(0));
+      await writer.flush(); // a new session: its preview at once
+      const id = (await liveId(4)) ?? '';
+      const preview = `local:preview:${id}` as const;
+      reset();
+      arriving = 1;
+      writer.push(pixel(1));
+      await writer.flush(); // another event came in meanwhile: no trails, no preview, no badge
+      expect(writes).toEqual([[sessionKey(id), requestsKey(id, 0), 'local:index']]);
+      await writer.flush(); // nothing waits behind this one: trails and preview of all three
+      expect(writes[1]).toContain(preview);
+      expect(parsePreview(await storage.getItem(preview))?.total).toBe(3);
+      expect(written).toEqual([1, 3]);
+
+      // A burst that never pauses still gets them once DERIVED_MS has passed.
+      reset();
+      arriving = 1;
+      clock.mockReturnValue(50_000 + DERIVED_MS);
+      writer.push(pixel(2));
+      await writer.flush();
+      expect(writes[0]).toContain(preview);
+      await writer.flush();
+      expect((await requestsOfTab(4)).length).toBe(5);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('flush resolves only once everything pushed before it is stored', async () => {

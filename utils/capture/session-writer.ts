@@ -24,7 +24,7 @@ import { hostOf } from '../url/host-of';
  * The write-behind queue between browser events and storage. Events wait here for at most
  * `delayMs` so a burst of 1,000 pixels is one read and one write, not 1,000. A flush reads the
  * sessions it needs, applies the events and writes back what changed (utils/storage.ts: the
- * header, the request chunks the events touched, the preview, the index), one flush at a time, so
+ * header, the request chunks the events touched, the preview (see DERIVED_MS), the index), one flush at a time, so
  * two events never race on one session.
  */
 
@@ -70,6 +70,14 @@ interface Stored {
  */
 const MEMO_SESSIONS = 3;
 
+/**
+ * While events keep coming, a session's trails, preview and badge are rebuilt at most this often;
+ * the write that leaves nothing waiting rebuilds them at once. Trails are rebuilt from the whole
+ * session (~160 ms at 10,000 requests) and the preview is ~200 KB, so rebuilding them at every
+ * flush of a burst cost more than the burst's own requests.
+ */
+export const DERIVED_MS = 1000;
+
 export interface SessionWriter {
   push(event: SessionEvent): void;
   /** Resolves when everything pushed so far is in storage. */
@@ -97,6 +105,12 @@ export function createSessionWriter(opts: {
    * events update and to build the trails for the badge and the preview.
    */
   const memo = new Map<string, Stored>();
+  /** When each session's trails and preview were last rebuilt (a restarted worker rebuilds at its first write). */
+  const derivedAt = new Map<string, number>();
+  const derived: Derived = {
+    at: derivedAt,
+    busy: () => pending.length > 0,
+  };
 
   // One write at a time and at most one waiting: events that arrive while a write runs join the
   // next batch instead of queueing a write each. Queueing a write per timer tick made a burst's
@@ -112,7 +126,7 @@ export function createSessionWriter(opts: {
         queued = false;
         const batch = pending;
         pending = [];
-        return batch.length === 0 ? undefined : write(storage, batch, memo, opts.onWritten);
+        return batch.length === 0 ? undefined : write(storage, batch, memo, derived, opts.onWritten);
       })
       .catch((error) => opts.onError?.(error));
     return chain;
@@ -143,10 +157,18 @@ async function loadLive(storage: WxtStorage, ids: string[], memo: Map<string, St
   return loaded;
 }
 
+/** When to rebuild a session's trails and preview: see DERIVED_MS. */
+interface Derived {
+  at: Map<string, number>;
+  /** More events are waiting for the next write. */
+  busy(): boolean;
+}
+
 async function write(
   storage: WxtStorage,
   batch: SessionEvent[],
   memo: Map<string, Stored>,
+  derived: Derived,
   onWritten?: (written: Written[]) => void | Promise<void>,
 ) {
   const [rawIndex, rawSettings] = await Promise.all([
@@ -165,6 +187,7 @@ async function write(
   const writes: StorageEntry[] = [];
   const removed: string[] = [];
   const touched: Written[] = [];
+  let wrote = false;
   const remember: Stored[] = [];
   for (const [tabId, events] of byTab) {
     const liveId = index.live[String(tabId)];
@@ -182,12 +205,17 @@ async function write(
     }
     const changed = new Set<number>();
     applyEvents(session, events, settings.caps, modelDeps, changed);
-    // Trails once per write: for the badge and for the panel's first paint.
-    const trails = buildTrails(session);
     const revision = (stored?.revision ?? 0) + 1;
     writes.push(...sessionItems(session, revision, [...changed].map(chunkOf)));
-    writes.push({ key: previewKey(session.id), value: createPreview(session, trails) });
-    touched.push({ session, trails });
+    wrote = true;
+    // Trails for the badge and the panel's first paint: at the end of a burst, or once a DERIVED_MS during it.
+    const now = Date.now();
+    if (closing || !derived.busy() || now - (derived.at.get(session.id) ?? 0) >= DERIVED_MS) {
+      const trails = buildTrails(session);
+      writes.push({ key: previewKey(session.id), value: createPreview(session, trails) });
+      touched.push({ session, trails });
+      derived.at.set(session.id, now);
+    }
     if (closing) {
       delete index.live[String(tabId)];
       index.recent = [session.id, ...index.recent.filter((id) => id !== session.id)];
@@ -198,11 +226,14 @@ async function write(
     }
   }
   // Nothing of ours in this batch (navigations of tabs without a session): no write at all.
-  if (touched.length === 0 && JSON.stringify(index) === indexBefore) return;
+  if (!wrote && JSON.stringify(index) === indexBefore) return;
   writes.push({ key: 'local:index', value: index });
   // One storage.local.set for everything (WXT's setItems groups by area): a flush lands whole or not at all.
   await storage.setItems(writes);
   for (const s of remember) memo.set(s.session.id, s);
+  for (const id of removed) derived.at.delete(id);
+  // Live sessions are few; a closed tab's entry is dropped with the oldest once there are many.
+  for (const id of derived.at.keys()) if (derived.at.size > 50) derived.at.delete(id);
   // Oldest first: a session leaves the memo when it is read and comes back when it is written.
   for (const id of memo.keys()) if (memo.size > MEMO_SESSIONS) memo.delete(id);
   await removeSessions(removed, storage);
