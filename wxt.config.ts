@@ -1,5 +1,7 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
+import { MAIN_WORLD_BROWSERS } from './utils/page/channel';
+import { PAGE_ID_GLOBS } from './utils/page/page-ids';
 
 // https://wxt.dev/api/config.html
 export default defineConfig({
@@ -28,10 +30,22 @@ export default defineConfig({
       'storage', // storage is the truth: sessions, replays and settings live here
       'unlimitedStorage', // 10,000 captured requests per session outgrow the 10 MB default quota
       'cookies', // read HttpOnly cookies (PHPSESSID, _subid) that hold a click id
-      'scripting', // when the panel opens, ask the tab's page watch to read the page again (one event; pages carry no runtime listener)
+      // put the relay (page-watch.js) into a page that sends a tracker request, and ask the page
+      // watch to read the page again when the panel opens (pages carry no runtime listener)
+      'scripting',
     ],
-    // The page watch is an unlisted script declared here (see entrypoints/page-watch.ts for why).
-    content_scripts: [{ matches: ['<all_urls>'], run_at: 'document_start', js: ['page-watch.js'] }],
+    // The isolated script (entrypoints/page-watch.ts). Firefox has no MAIN-world content scripts:
+    // there it is the page watch, on every page. On Chrome and Edge it is only the relay, so it goes
+    // only into pages whose URL may carry a click id (the background adds it to a page that sends
+    // a tracker request): an ordinary page never pays for an isolated world.
+    content_scripts: [
+      {
+        matches: ['<all_urls>'],
+        ...(MAIN_WORLD_BROWSERS.includes(browser) && { include_globs: PAGE_ID_GLOBS }),
+        run_at: 'document_start',
+        js: ['page-watch.js'],
+      },
+    ],
     host_permissions: [
       '<all_urls>', // trackers run on any custom domain: detection is by path and params, not by a domain list
     ],

@@ -3,14 +3,21 @@ import { relayReports } from '../utils/page/channel';
 import { startPageWatch } from '../utils/page/watch';
 
 /**
- * The isolated-world content script, declared in wxt.config.ts (content_scripts → page-watch.js).
- * It runs on every page, so it is an unlisted script (WXT's content-script wrapper and the polyfill
- * were most of its start-up cost) and touches the runtime API only when there is something to send.
- * Where the MAIN world exists it only relays; elsewhere it runs the page watch itself.
+ * The isolated-world script. Where the MAIN world exists (Chrome, Edge) it only relays, and the
+ * background injects it into the pages that have something to report (utils/page/channel.ts);
+ * elsewhere (Firefox) it is a content script on every page, declared in wxt.config.ts, and runs
+ * the page watch itself. An unlisted script: WXT's content-script wrapper and the polyfill were
+ * most of its start-up cost. It touches the runtime API only when there is something to send.
  */
 type Runtime = { runtime?: { sendMessage?: (message: object) => Promise<unknown> } };
 
+/** Set in this extension's isolated world of the page: the background may inject the relay more than once. */
+const ONCE = Symbol.for('postback-lens:page-watch');
+
 export default defineUnlistedScript(() => {
+  const world = globalThis as { [ONCE]?: true };
+  if (world[ONCE]) return;
+  world[ONCE] = true;
   const send = (message: object) => {
     const api = (globalThis as { browser?: Runtime }).browser ?? (globalThis as { chrome?: Runtime }).chrome;
     api?.runtime?.sendMessage?.(message).catch(() => {

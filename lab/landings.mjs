@@ -210,6 +210,20 @@ else tick();`,
     noSignup: true,
     script: `$('offer').textContent = params.get('offer_id') || '';`,
   },
+  'receipt.html': {
+    title: 'Thank-you page: postback from what the landing kept',
+    what: 'A page without a click id in its URL, as the page after a sign-up usually is: on load it reads the subid that <code>localstorage.html</code> kept in <code>localStorage.subid</code> and sends the postback with <code>fetch</code>; the answer body is shown below as text.',
+    html: '<p>Tracker answer: <code id="answer"></code></p>',
+    noSignup: true,
+    script: `const kept = localStorage.getItem('subid') || '';
+if (kept) {
+  const url = postbackUrl(kept);
+  say('postback sent with fetch: ' + url);
+  fetch(url)
+    .then((r) => r.text().then((t) => { $('answer').textContent = t; say('fetch answered HTTP ' + r.status); }))
+    .catch((e) => say('fetch failed: ' + e));
+} else say('no subid kept in localStorage: open localstorage.html?subid=… first');`,
+  },
   'thanks.html': {
     title: 'Thank you',
     what: 'The sign-up form was submitted.',

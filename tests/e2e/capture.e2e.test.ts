@@ -124,6 +124,23 @@ describe('capture against the demo lab', () => {
     await page.close();
   });
 
+  it('reads the answer of a postback sent from a page without a click id (the thank-you page)', async () => {
+    // The relay that carries the page hook's report is put in only once the page sends a tracker
+    // request: this page has no click id in its URL, so nothing else would bring it.
+    const { page, subid, tabId } = await land(OFFER.localStorage);
+    await page.goto(`${h.lab.urls.landing}/receipt.html`);
+    await expect.poll(() => page.textContent('#answer')).toBe('Success');
+    const ex = await waitFor('the fetch answer', async () => {
+      const e = await exportTab(h, tabId);
+      return postbacksFor(e, subid).some((r) => r.responseBody?.text === 'Success') && e;
+    });
+    const postbacks = postbacksFor(ex, subid);
+    expect(postbacks).toHaveLength(1);
+    expect(postbacks[0]?.via).toBe('fetch');
+    expect(stageOf(trailOf(ex, subid), 'answered')?.summary).toContain('"Success"');
+    await page.close();
+  });
+
   it('says "stored nowhere" for the seed snippet that never starts the session', async () => {
     const { page, subid, tabId } = await land(OFFER.phpBroken);
     // Let the content script scan and the background check the cookie jar before judging.

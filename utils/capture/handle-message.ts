@@ -8,6 +8,7 @@ import { type Message, parseMessage, type Reply } from '../messages';
 import { RESCAN_EVENT } from '../page/channel';
 import type { Observation } from '../session/schema';
 import { loadSession, parseIndex, parseSessionHeader, removeSessions, sessionKey } from '../storage';
+import { injectRelay } from './inject-relay';
 import { performReplay } from './replay';
 import type { SessionWriter } from './session-writer';
 
@@ -107,6 +108,8 @@ async function handle(
       // One event dispatched in the tab's page (utils/page/channel.ts): the page watch listens for it
       // there, so the pages themselves carry no runtime listener. A tab where nothing can run (a
       // browser page) or nobody listens (no click id in its URL) is not an error for the panel.
+      // The relay first, in case the page's was never put in (it came before the extension did).
+      injectRelay(deps.browser, { tabId: message.tabId, frameId: 0 });
       await deps.browser.scripting
         .executeScript({ target: { tabId: message.tabId }, func: dispatchRescan, args: [RESCAN_EVENT] })
         .catch(() => undefined);

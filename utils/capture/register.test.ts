@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
-import { RESCAN_EVENT } from '../page/channel';
+import { RELAY_FILE, RESCAN_EVENT } from '../page/channel';
 import { loadSession } from '../storage';
 import { registerCapture } from './register';
 
@@ -90,6 +90,7 @@ async function sessionOfTab(tabId: number) {
 
 describe('background wiring', () => {
   beforeEach(() => {
+    vi.restoreAllMocks();
     fakeBrowser.reset();
   });
 
@@ -225,13 +226,14 @@ describe('background wiring', () => {
 
   it('asks the tab to read its page again when the panel opens on it, and answers even where nothing can run', async () => {
     setup();
-    const executeScript = vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValueOnce(<never>[]);
+    const executeScript = vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>[]);
     expect(await ask({ type: 'rescan-tab', tabId: 3 })).toEqual({ ok: true, data: null });
-    const injection = executeScript.mock.calls[0]?.[0] as unknown as {
-      target: { tabId: number };
-      func: (name: string) => void;
-      args: string[];
-    };
+    const [relay, injection] = executeScript.mock.calls.map(([i]) => i) as unknown as [
+      { target: object; files: string[] },
+      { target: { tabId: number }; func: (name: string) => void; args: string[] },
+    ];
+    // The relay first (a page loaded before the extension has none), then the event.
+    expect(relay).toMatchObject({ target: { tabId: 3, frameIds: [0] }, files: [RELAY_FILE] });
     expect(injection.target).toEqual({ tabId: 3 });
     expect(injection.args).toEqual([RESCAN_EVENT]);
     // What runs in the tab: one event of that name on the page's window, nothing else.
@@ -242,6 +244,52 @@ describe('background wiring', () => {
     expect(dispatched).toEqual([RESCAN_EVENT]);
     executeScript.mockRejectedValueOnce(new Error('Cannot access a chrome:// URL'));
     expect(await ask({ type: 'rescan-tab', tabId: 4 })).toEqual({ ok: true, data: null });
+  });
+
+  it('puts the relay into a page that sends a tracker request (landings have it from the manifest), and nowhere else', async () => {
+    const { webRequest } = setup();
+    const executeScript = vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>[]);
+    // Distinct injections: the fake browser keeps the navigation listeners of earlier tests' setups.
+    const relays = () =>
+      [...new Set(executeScript.mock.calls.map(([i]) => JSON.stringify(i)))].map(
+        (i) => JSON.parse(i) as { target: object; files: string[] },
+      );
+    const commit = (frameId: number, url: string, documentId: string) =>
+      fakeBrowser.webNavigation.onCommitted.trigger({
+        tabId: 3,
+        frameId,
+        url,
+        documentId,
+        parentFrameId: -1,
+        processId: 1,
+        timeStamp: 1000,
+        transitionType: 'link',
+        transitionQualifiers: [],
+      } as never);
+    const subid = '51ts6sgr1cbkdhljnrv';
+    await commit(0, `https://lp.example/?subid=${subid}`, 'LANDING'); // the manifest's include_globs bring it there
+    await commit(0, 'https://news.example/?q=1', 'ORDINARY');
+    expect(relays()).toEqual([]);
+    const postback = `https://t.example/e89bcbe/postback?subid=${subid}&status=lead`;
+    for (const [requestId, type, url, frameId] of [
+      ['20', 'xmlhttprequest', postback, 0], // fetch or XHR: the hook reports it
+      ['21', 'ping', postback, 0], // sendBeacon
+      ['22', 'image', postback, 0], // a pixel: nothing in the page to report
+      ['23', 'xmlhttprequest', 'https://news.example/api/comments', 0], // not a tracker
+      ['24', 'xmlhttprequest', postback, 2], // from an iframe: the page scripts run in top frames only
+    ] as const)
+      webRequest.onBeforeRequest.fire({
+        ...base,
+        requestId,
+        type,
+        url,
+        frameId,
+        documentId: `DOC${requestId}`,
+      });
+    expect(relays()).toEqual([
+      { target: { tabId: 3, documentIds: ['DOC20'] }, files: [RELAY_FILE], injectImmediately: true },
+      { target: { tabId: 3, documentIds: ['DOC21'] }, files: [RELAY_FILE], injectImmediately: true },
+    ]);
   });
 
   it('clearing removes every session with its request chunks and preview', async () => {

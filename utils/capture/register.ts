@@ -6,6 +6,7 @@ import { buildTrails } from '../session/trail';
 import { loadSession, parseIndex } from '../storage';
 import { BADGES, badgeState } from './badge';
 import { cookieObservations, createMessageHandler } from './handle-message';
+import { HOOKED_TYPES, injectRelay } from './inject-relay';
 import { createSessionWriter, type SessionWriter } from './session-writer';
 import {
   completeEvent,
@@ -58,7 +59,12 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
 
   const wr = browser.webRequest;
   wr.onBeforeRequest.addListener(
-    guard((d) => push(d.requestId, startEvent(d))),
+    guard((d) => {
+      const event = startEvent(d);
+      push(d.requestId, event);
+      // A tracker request the page hook reports on (fetch, XHR, beacon): its report needs the relay.
+      if (event && HOOKED_TYPES.has(d.type)) injectRelay(browser, d);
+    }),
     filter,
     ['requestBody'],
   );

@@ -1,6 +1,13 @@
 // @vitest-environment jsdom
 import { describe, expect, it, vi } from 'vitest';
-import { REPORT_EVENT, relayReports, reportTo } from './channel';
+import { RELAY_EVENT, REPORT_EVENT, relayReports, reportTo } from './channel';
+
+/** A window of its own (an iframe's): relays of other tests do not listen on it. */
+function freshWindow() {
+  const frame = document.createElement('iframe');
+  document.body.append(frame);
+  return frame.contentWindow as Window & typeof globalThis;
+}
 
 describe('page channel', () => {
   it('carries a page report from the MAIN world to the relay as plain JSON', () => {
@@ -30,6 +37,30 @@ describe('page channel', () => {
     expect(send).not.toHaveBeenCalled();
     dispatch(JSON.stringify({ type: 'observations', observations: [] }));
     expect(send.mock.calls).toEqual([[{ type: 'observations', observations: [] }]]);
+  });
+
+  it('keeps what no relay took until one arrives, then sends it once; later reports go straight through', () => {
+    const win = freshWindow();
+    const report = reportTo(win);
+    report({ type: 'observations', observations: [{ place: 'hidden-input' }] });
+    report({ type: 'page-request', via: 'beacon', url: 'https://t.example/k/postback' });
+    win.dispatchEvent(new win.Event(RELAY_EVENT)); // the page can say a relay came: nobody takes them yet
+    const send = vi.fn();
+    relayReports(win, send);
+    expect(send.mock.calls.map(([m]) => m.type)).toEqual(['observations', 'page-request']);
+    relayReports(win, vi.fn()); // another arrival sends nothing twice: nothing is waiting
+    report({ type: 'observations', observations: [] });
+    expect(send).toHaveBeenCalledTimes(3);
+  });
+
+  it('keeps at most 50 reports for a relay that never comes', () => {
+    const win = freshWindow();
+    const report = reportTo(win);
+    for (let i = 0; i < 80; i++) report({ type: 'observations', observations: [], i });
+    const send = vi.fn();
+    relayReports(win, send);
+    expect(send).toHaveBeenCalledTimes(50);
+    expect(send.mock.calls[0]?.[0]).toMatchObject({ i: 0 });
   });
 
   it('a report that cannot be sent never throws into the page', () => {

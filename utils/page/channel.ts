@@ -1,41 +1,70 @@
 /**
  * How the page-side scripts talk. On Chrome and Edge the page watch and the hooks run in the
  * page's own (MAIN) world, where touching the DOM costs nothing extra; an isolated-world script
- * only relays their reports to the background, so it never touches the DOM or the runtime API
- * on a page with nothing to say. (Measured in Chromium traces: an isolated-world script's first
- * `document.addEventListener` costs ~0.4 ms, its first `chrome.runtime` access ~0.5 ms, a
- * `window.addEventListener` ~0.1 ms.) Reports travel as JSON strings in window events: objects
- * do not cross worlds, and the page can dispatch these events too, so the relay passes on only
- * the two kinds of report a page may make.
+ * only relays their reports to the background, and it is not on every page: the manifest puts it
+ * into pages whose URL may carry a click id (include_globs), the background into a page that
+ * sends a tracker request, so an ordinary page never pays for an isolated world. (Measured
+ * in Chromium traces: the relay cost a page ~0.3 ms, half of it the isolated world itself; an
+ * isolated-world script's first `document.addEventListener` costs ~0.4 ms, its first
+ * `chrome.runtime` access ~0.5 ms.) Until a relay takes them, reports wait in the MAIN world.
+ *
+ * Reports travel as JSON strings in cancelable window events: objects do not cross worlds, and
+ * the relay cancels the events it takes, so the MAIN world knows whether one was there. The page
+ * can dispatch and cancel these events too, so the relay passes on only the two kinds of report
+ * a page may make; a page that cancels them only hides itself.
  */
 
 /** MAIN world → isolated world: a report for the background, as a JSON string. */
 export const REPORT_EVENT = 'postback-lens:report';
 /** Extension → page watch (dispatched by an injected one-liner when the panel opens on the tab). */
 export const RESCAN_EVENT = 'postback-lens:rescan';
+/** Relay → MAIN world: a relay has arrived; reports still waiting are sent again. */
+export const RELAY_EVENT = 'postback-lens:relay';
+
+/** The relay as built (entrypoints/page-watch.ts), for the background to inject. */
+export const RELAY_FILE = '/page-watch.js';
 
 /** Browsers where the watch and hooks run in the MAIN world (Firefox MV2 has no MAIN-world content scripts). */
 export const MAIN_WORLD_BROWSERS = ['chrome', 'edge'];
 
 const MAX_DETAIL = 80 * 1024;
+/** Reports kept for a relay that has not arrived (a page that reports without one is not ours to fill memory). */
+const MAX_WAITING = 50;
 const PAGE_REPORTS = new Set(['page-request', 'observations']);
 
 export type Send = (message: object) => void;
 
-/** MAIN world: a report goes out as a window event; never throws into the page. */
-export function reportTo(win: Window): Send {
+/**
+ * MAIN world: a report goes out as a window event; one no relay took waits until a relay arrives
+ * (RELAY_EVENT). Never throws into the page.
+ */
+export function reportTo(win: Window & typeof globalThis): Send {
   const stringify = JSON.stringify;
+  let waiting: string[] = [];
+  /** True when a relay took it (cancelled the event). */
+  const offer = (detail: string) =>
+    !win.dispatchEvent(new win.CustomEvent(REPORT_EVENT, { detail, cancelable: true }));
+  const retry = () => {
+    waiting = waiting.filter((detail) => !offer(detail));
+  };
   return (message) => {
     try {
-      win.dispatchEvent(new CustomEvent(REPORT_EVENT, { detail: stringify(message) }));
+      const detail = stringify(message);
+      if (offer(detail)) return;
+      // The first report with no relay: listen for one (ordinary pages never get this far).
+      if (waiting.length === 0) win.addEventListener(RELAY_EVENT, retry);
+      if (waiting.length < MAX_WAITING) waiting.push(detail);
     } catch {
       // never break the page
     }
   };
 }
 
-/** Isolated world: pass the page's reports on to the background. The background validates them again. */
-export function relayReports(win: Window, send: Send) {
+/**
+ * Isolated world: pass the page's reports on to the background, which validates them again, and
+ * tell the MAIN world a relay is here so it sends what was waiting.
+ */
+export function relayReports(win: Window & typeof globalThis, send: Send) {
   win.addEventListener(REPORT_EVENT, (e) => {
     const detail = (e as CustomEvent).detail;
     if (typeof detail !== 'string' || detail.length > MAX_DETAIL) return;
@@ -46,6 +75,10 @@ export function relayReports(win: Window, send: Send) {
       return; // not JSON: not ours
     }
     // The page can forge this event: it may report what it sent or stored, never ask for anything else.
-    if (message && PAGE_REPORTS.has(message.type as string)) send(message);
+    if (message && PAGE_REPORTS.has(message.type as string)) {
+      e.preventDefault();
+      send(message);
+    }
   });
+  win.dispatchEvent(new win.Event(RELAY_EVENT));
 }

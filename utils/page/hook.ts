@@ -56,7 +56,8 @@ export function installHook(
   const emit = (detail: object) => report({ type: 'page-request', ...detail, at: Date.now() });
   const abs = (u: unknown) => {
     try {
-      return new URL(String(u), win.location.href).href;
+      // The document's base URL, as fetch and XHR resolve a relative URL (it follows <base href>).
+      return new URL(String(u), win.document.baseURI).href;
     } catch {
       return String(u);
     }

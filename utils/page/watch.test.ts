@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RESCAN_EVENT } from './channel';
-import { startPageWatch } from './watch';
+import { pageHost, startPageWatch } from './watch';
 
 const ID = '51ts6sgr1cbkdhljnrv';
 type Sent = {
@@ -104,5 +105,26 @@ describe('startPageWatch', () => {
     for (let i = 0; i < 100; i++) window.dispatchEvent(new Event(RESCAN_EVENT));
     expect(send.mock.calls.length).toBeGreaterThan(0);
     expect(send.mock.calls.length).toBeLessThanOrEqual(30);
+  });
+});
+
+describe('pageHost', () => {
+  it('is URL.host for the http(s) URLs a document has, and empty for other schemes', () => {
+    const url = fc
+      .tuple(
+        fc.constantFrom('http', 'https', 'HTTPS'),
+        fc.webUrl({ withQueryParameters: true, withFragments: true }),
+        fc.option(fc.webAuthority({ withPort: true, withUserInfo: true }), { nil: undefined }),
+      )
+      .map(([scheme, web, authority]) => {
+        const rest = web.replace(/^https?:\/\/[^/?#]*/, '');
+        return `${scheme}://${authority ?? new URL(web).host}${rest}`;
+      })
+      .filter((u) => URL.canParse(u));
+    fc.assert(fc.property(url, (u) => pageHost(u) === new URL(u).host));
+    expect(pageHost('http://landing.example:8080/lp?subid=x')).toBe('landing.example:8080');
+    expect(pageHost('https://User:pw@LP.Example/x')).toBe('lp.example');
+    expect(pageHost('file:///tmp/lp.html')).toBe('');
+    expect(pageHost('about:blank')).toBe('');
   });
 });

@@ -27,9 +27,18 @@ export interface PageWatch {
   changed(area: ChangedArea): void;
 }
 
+/** host[:port] of an http(s) URL, as URL.host gives it for the URLs a document has, without touching `URL` (another interface to build in the page). */
+export function pageHost(url: string): string {
+  const m = /^https?:\/\/(?:[^@/?#]*@)?([^/?#]*)/i.exec(url);
+  return m?.[1]?.toLowerCase() ?? '';
+}
+
 /** Returns null on a page without click ids. */
 export function startPageWatch(win: Window, send: Send): PageWatch | null {
-  const ids = pageIds(win.location.href).map((i) => i.value);
+  // document.URL, not location.href: the page's first touch of `location` builds its Location
+  // object (~0.09 ms in a Chromium trace, against ~0.03 ms for document.URL), on every page.
+  const doc = win.document;
+  const ids = pageIds(doc.URL).map((i) => i.value);
   if (ids.length === 0) return null;
 
   const reported = new Set<string>();
@@ -57,10 +66,10 @@ export function startPageWatch(win: Window, send: Send): PageWatch | null {
     try {
       found = scanPage(
         {
-          document: win.document,
+          document: doc,
           localStorage: parts.localStorage ? storageOf('localStorage') : null,
           sessionStorage: parts.sessionStorage ? storageOf('sessionStorage') : null,
-          host: win.location.host,
+          host: pageHost(doc.URL),
         },
         ids,
         Date.now(),
@@ -73,7 +82,7 @@ export function startPageWatch(win: Window, send: Send): PageWatch | null {
     for (const f of fresh) reported.add(foundKey(f));
     // A submit or a rescan reports even with nothing new: the background then re-reads the cookie jar.
     if (fresh.length > 0 || parts.cookies)
-      send({ type: 'observations', pageUrl: win.location.href, ids, observations: fresh });
+      send({ type: 'observations', pageUrl: doc.URL, ids, observations: fresh });
   };
   /** Later, folded with whatever else the page changes meanwhile; a page that leaves first is read as it goes. */
   const soon = (parts: Pending) => {

@@ -1,0 +1,34 @@
+import type { browser as browserApi } from 'wxt/browser';
+import { MAIN_WORLD_BROWSERS, RELAY_FILE } from '../page/channel';
+
+type Browser = typeof browserApi;
+
+/** Request types the MAIN-world hook sees (utils/page/hook.ts): fetch and XHR, and sendBeacon ('ping'). */
+export const HOOKED_TYPES = new Set(['xmlhttprequest', 'ping', 'other']);
+
+/**
+ * Chrome and Edge: put the relay (page-watch.js) into a top-level document that sends a tracker
+ * request without a click id in its URL (a thank-you page), so the page hook's report of it gets
+ * out. Landings have it from the manifest (include_globs, wxt.config.ts); utils/page/channel.ts
+ * says why it is not on every page. Top-level only: the page scripts run nowhere else. It takes
+ * what the MAIN world kept waiting; a second one does nothing. A page that has gone, or where
+ * nothing may run, is not an error: its requests are captured anyway.
+ */
+/** The build's browser; unit tests run without one, as Chrome. */
+const BROWSER: string = import.meta.env.BROWSER ?? 'chrome';
+
+export function injectRelay(browser: Browser, d: { tabId: number; frameId: number; documentId?: string }) {
+  if (!MAIN_WORLD_BROWSERS.includes(BROWSER) || d.tabId < 0 || d.frameId !== 0) return;
+  const target = d.documentId
+    ? { tabId: d.tabId, documentIds: [d.documentId] }
+    : { tabId: d.tabId, frameIds: [0] };
+  try {
+    void browser.scripting
+      .executeScript({ target, files: [RELAY_FILE], injectImmediately: true } as Parameters<
+        Browser['scripting']['executeScript']
+      >[0])
+      .catch(() => undefined);
+  } catch {
+    // no scripting API here: reports stay in the page, requests are captured anyway
+  }
+}
