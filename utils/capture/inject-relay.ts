@@ -1,5 +1,5 @@
 import type { browser as browserApi } from 'wxt/browser';
-import { MAIN_WORLD_BROWSERS, RELAY_FILE } from '../page/channel';
+import { announceRelay, MAIN_WORLD_BROWSERS, RELAY_EVENT, RELAY_FILE } from '../page/channel';
 
 type Browser = typeof browserApi;
 
@@ -22,11 +22,14 @@ export function injectRelay(browser: Browser, d: { tabId: number; frameId: numbe
   const target = d.documentId
     ? { tabId: d.tabId, documentIds: [d.documentId] }
     : { tabId: d.tabId, frameIds: [0] };
+  type Injection = Parameters<Browser['scripting']['executeScript']>[0];
   try {
     void browser.scripting
-      .executeScript({ target, files: [RELAY_FILE], injectImmediately: true } as Parameters<
-        Browser['scripting']['executeScript']
-      >[0])
+      .executeScript({ target, files: [RELAY_FILE], injectImmediately: true } as Injection)
+      // Once it listens: the MAIN world then sends the reports that waited for it.
+      .then(() =>
+        browser.scripting.executeScript({ target, func: announceRelay, args: [RELAY_EVENT] } as Injection),
+      )
       .catch(() => undefined);
   } catch {
     // no scripting API here: reports stay in the page, requests are captured anyway

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
-import { RELAY_FILE, RESCAN_EVENT } from '../page/channel';
+import { announceRelay, RELAY_EVENT, RELAY_FILE, RESCAN_EVENT } from '../page/channel';
 import { loadSession } from '../storage';
 import { registerCapture } from './register';
 
@@ -251,9 +251,14 @@ describe('background wiring', () => {
     const executeScript = vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>[]);
     // Distinct injections: the fake browser keeps the navigation listeners of earlier tests' setups.
     const relays = () =>
-      [...new Set(executeScript.mock.calls.map(([i]) => JSON.stringify(i)))].map(
-        (i) => JSON.parse(i) as { target: object; files: string[] },
-      );
+      [
+        ...new Set(
+          executeScript.mock.calls
+            .map(([i]) => i as { files?: string[] })
+            .filter((i) => i.files)
+            .map((i) => JSON.stringify(i)),
+        ),
+      ].map((i) => JSON.parse(i) as { target: object; files: string[] });
     const commit = (frameId: number, url: string, documentId: string) =>
       fakeBrowser.webNavigation.onCommitted.trigger({
         tabId: 3,
@@ -290,6 +295,17 @@ describe('background wiring', () => {
       { target: { tabId: 3, documentIds: ['DOC20'] }, files: [RELAY_FILE], injectImmediately: true },
       { target: { tabId: 3, documentIds: ['DOC21'] }, files: [RELAY_FILE], injectImmediately: true },
     ]);
+    // Each, once in, says so in its page: the reports the MAIN world kept go out then.
+    await vi.waitFor(() =>
+      expect(
+        executeScript.mock.calls
+          .map(([i]) => i as { target: object; func?: unknown; args?: string[] })
+          .filter((i) => i.func === announceRelay),
+      ).toEqual([
+        { target: { tabId: 3, documentIds: ['DOC20'] }, func: announceRelay, args: [RELAY_EVENT] },
+        { target: { tabId: 3, documentIds: ['DOC21'] }, func: announceRelay, args: [RELAY_EVENT] },
+      ]),
+    );
   });
 
   it('clearing removes every session with its request chunks and preview', async () => {

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it, vi } from 'vitest';
-import { RELAY_EVENT, REPORT_EVENT, relayReports, reportTo } from './channel';
+import { announceRelay, RELAY_EVENT, REPORT_EVENT, relayReports, reportTo } from './channel';
 
 /** A window of its own (an iframe's): relays of other tests do not listen on it. */
 function freshWindow() {
@@ -47,10 +47,19 @@ describe('page channel', () => {
     win.dispatchEvent(new win.Event(RELAY_EVENT)); // the page can say a relay came: nobody takes them yet
     const send = vi.fn();
     relayReports(win, send);
+    expect(send).not.toHaveBeenCalled(); // a relay in place takes what comes next; what waits, once it says so
+    win.dispatchEvent(new win.Event(RELAY_EVENT)); // what announceRelay does once the background put the relay in
     expect(send.mock.calls.map(([m]) => m.type)).toEqual(['observations', 'page-request']);
-    relayReports(win, vi.fn()); // another arrival sends nothing twice: nothing is waiting
+    win.dispatchEvent(new win.Event(RELAY_EVENT)); // said again: nothing is waiting any more
     report({ type: 'observations', observations: [] });
     expect(send).toHaveBeenCalledTimes(3);
+  });
+
+  it('announceRelay (run in the page by the background) dispatches the relay event there', () => {
+    const seen = vi.fn();
+    window.addEventListener(RELAY_EVENT, seen);
+    announceRelay(RELAY_EVENT);
+    expect(seen).toHaveBeenCalledTimes(1);
   });
 
   it('keeps at most 50 reports for a relay that never comes', () => {
@@ -59,6 +68,7 @@ describe('page channel', () => {
     for (let i = 0; i < 80; i++) report({ type: 'observations', observations: [], i });
     const send = vi.fn();
     relayReports(win, send);
+    win.dispatchEvent(new win.Event(RELAY_EVENT));
     expect(send).toHaveBeenCalledTimes(50);
     expect(send.mock.calls[0]?.[0]).toMatchObject({ i: 0 });
   });

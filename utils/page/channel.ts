@@ -61,8 +61,9 @@ export function reportTo(win: Window & typeof globalThis): Send {
 }
 
 /**
- * Isolated world: pass the page's reports on to the background, which validates them again, and
- * tell the MAIN world a relay is here so it sends what was waiting.
+ * Isolated world: pass the page's reports on to the background, which validates them again. A
+ * relay the background puts in later then says it is here (`announceRelay`), so the MAIN world
+ * sends what was waiting; the manifest's relay comes before any report and says nothing.
  */
 export function relayReports(win: Window & typeof globalThis, send: Send) {
   win.addEventListener(REPORT_EVENT, (e) => {
@@ -80,5 +81,9 @@ export function relayReports(win: Window & typeof globalThis, send: Send) {
       send(message);
     }
   });
-  win.dispatchEvent(new win.Event(RELAY_EVENT));
+}
+
+/** Runs in the page once an injected relay is in (serialised by executeScript: the event name is an argument). */
+export function announceRelay(name: string) {
+  dispatchEvent(new Event(name));
 }
