@@ -6,6 +6,9 @@ type Browser = typeof browserApi;
 /** Request types the MAIN-world hook sees (utils/page/hook.ts): fetch and XHR, and sendBeacon ('ping'). */
 export const HOOKED_TYPES = new Set(['xmlhttprequest', 'ping', 'other']);
 
+/** The build's browser; unit tests run without one, as Chrome. */
+const BROWSER: string = import.meta.env.BROWSER ?? 'chrome';
+
 /**
  * Chrome and Edge: put the relay (page-watch.js) into a top-level document that sends a tracker
  * request without a click id in its URL (a thank-you page), so the page hook's report of it gets
@@ -14,9 +17,6 @@ export const HOOKED_TYPES = new Set(['xmlhttprequest', 'ping', 'other']);
  * what the MAIN world kept waiting; a second one does nothing. A page that has gone, or where
  * nothing may run, is not an error: its requests are captured anyway.
  */
-/** The build's browser; unit tests run without one, as Chrome. */
-const BROWSER: string = import.meta.env.BROWSER ?? 'chrome';
-
 export function injectRelay(browser: Browser, d: { tabId: number; frameId: number; documentId?: string }) {
   if (!MAIN_WORLD_BROWSERS.includes(BROWSER) || d.tabId < 0 || d.frameId !== 0) return;
   const target = d.documentId
