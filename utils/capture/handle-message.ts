@@ -5,7 +5,7 @@ type Browser = typeof browserApi;
 
 import { exportSession } from '../export/json';
 import { type Message, parseMessage, type Reply } from '../messages';
-import { RESCAN_EVENT } from '../page/channel';
+import { dispatchInPage, RESCAN_EVENT } from '../page/channel';
 import type { Observation } from '../session/schema';
 import { loadSession, parseIndex, parseSessionHeader, removeSessions, sessionKey } from '../storage';
 import { injectRelay } from './inject-relay';
@@ -111,7 +111,7 @@ async function handle(
       // The relay first, in case the page's was never put in (it came before the extension did).
       injectRelay(deps.browser, { tabId: message.tabId, frameId: 0 });
       await deps.browser.scripting
-        .executeScript({ target: { tabId: message.tabId }, func: dispatchRescan, args: [RESCAN_EVENT] })
+        .executeScript({ target: { tabId: message.tabId }, func: dispatchInPage, args: [RESCAN_EVENT] })
         .catch(() => undefined);
       return null;
     }
@@ -126,11 +126,6 @@ async function handle(
       return { cleared: gone.length };
     }
   }
-}
-
-/** Runs in the tab (serialised by executeScript, so it takes the event's name as an argument). */
-function dispatchRescan(name: string) {
-  dispatchEvent(new Event(name));
 }
 
 /** The cookie jar, HttpOnly included (the page's `document.cookie` cannot see those): cookies whose value holds a click id. */

@@ -1,5 +1,5 @@
 import type { browser as browserApi } from 'wxt/browser';
-import { announceRelay, MAIN_WORLD_BROWSERS, RELAY_EVENT, RELAY_FILE } from '../page/channel';
+import { dispatchInPage, MAIN_WORLD_BROWSERS, RELAY_EVENT, RELAY_FILE } from '../page/channel';
 
 type Browser = typeof browserApi;
 
@@ -28,7 +28,7 @@ export function injectRelay(browser: Browser, d: { tabId: number; frameId: numbe
       .executeScript({ target, files: [RELAY_FILE], injectImmediately: true } as Injection)
       // Once it listens: the MAIN world then sends the reports that waited for it.
       .then(() =>
-        browser.scripting.executeScript({ target, func: announceRelay, args: [RELAY_EVENT] } as Injection),
+        browser.scripting.executeScript({ target, func: dispatchInPage, args: [RELAY_EVENT] } as Injection),
       )
       .catch(() => undefined);
   } catch {

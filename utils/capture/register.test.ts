@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
-import { announceRelay, RELAY_EVENT, RELAY_FILE, RESCAN_EVENT } from '../page/channel';
+import { dispatchInPage, RELAY_EVENT, RELAY_FILE, RESCAN_EVENT } from '../page/channel';
 import { loadSession } from '../storage';
 import { registerCapture } from './register';
 
@@ -300,10 +300,10 @@ describe('background wiring', () => {
       expect(
         executeScript.mock.calls
           .map(([i]) => i as { target: object; func?: unknown; args?: string[] })
-          .filter((i) => i.func === announceRelay),
+          .filter((i) => i.func === dispatchInPage),
       ).toEqual([
-        { target: { tabId: 3, documentIds: ['DOC20'] }, func: announceRelay, args: [RELAY_EVENT] },
-        { target: { tabId: 3, documentIds: ['DOC21'] }, func: announceRelay, args: [RELAY_EVENT] },
+        { target: { tabId: 3, documentIds: ['DOC20'] }, func: dispatchInPage, args: [RELAY_EVENT] },
+        { target: { tabId: 3, documentIds: ['DOC21'] }, func: dispatchInPage, args: [RELAY_EVENT] },
       ]),
     );
   });

@@ -47,6 +47,17 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     const ids = d.tabId < 0 ? [] : modelDeps.idsOf(d.url);
     if (ids.length > 0) void checkCookies(browser, writer, d.tabId, d.frameId, d.url, ids).catch(report);
   };
+  // Documents the relay was put into: a hint like inFlight, so a page firing 1,000 tracker fetches
+  // costs one injection, not 1,000. A restarted worker injects again; the relay ignores a second copy.
+  const relayed = new Set<string>();
+  const relayOnce = (d: { tabId: number; frameId: number; documentId?: string }) => {
+    if (d.documentId) {
+      if (relayed.has(d.documentId)) return;
+      if (relayed.size > 1000) relayed.clear();
+      relayed.add(d.documentId);
+    }
+    injectRelay(browser, d);
+  };
   const guard =
     <T>(fn: (d: T) => void) =>
     (d: T): undefined => {
@@ -63,7 +74,7 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
       const event = startEvent(d);
       push(d.requestId, event);
       // A tracker request the page hook reports on (fetch, XHR, beacon): its report needs the relay.
-      if (event && HOOKED_TYPES.has(d.type)) injectRelay(browser, d);
+      if (event && HOOKED_TYPES.has(d.type)) relayOnce(d);
     }),
     filter,
     ['requestBody'],

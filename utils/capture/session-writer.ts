@@ -24,8 +24,8 @@ import { hostOf } from '../url/host-of';
  * The write-behind queue between browser events and storage. Events wait here for at most
  * `delayMs` so a burst of 1,000 pixels is one read and one write, not 1,000. A flush reads the
  * sessions it needs, applies the events and writes back what changed (utils/storage.ts: the
- * header, the request chunks the events touched, the preview (see DERIVED_MS), the index), one flush at a time, so
- * two events never race on one session.
+ * header, the request chunks the events touched, the preview (see DERIVED_MS), the index), one
+ * flush at a time, so two events never race on one session.
  */
 
 /** The page a batch of events belongs to: a top-level navigation or document request, else the initiator of a subresource. */
@@ -106,11 +106,7 @@ export function createSessionWriter(opts: {
    */
   const memo = new Map<string, Stored>();
   /** When each session's trails and preview were last rebuilt (a restarted worker rebuilds at its first write). */
-  const derivedAt = new Map<string, number>();
-  const derived: Derived = {
-    at: derivedAt,
-    busy: () => pending.length > 0,
-  };
+  const derived: Derived = { at: new Map(), busy: () => pending.length > 0 };
 
   // One write at a time and at most one waiting: events that arrive while a write runs join the
   // next batch instead of queueing a write each. Queueing a write per timer tick made a burst's
@@ -187,7 +183,6 @@ async function write(
   const writes: StorageEntry[] = [];
   const removed: string[] = [];
   const touched: Written[] = [];
-  let wrote = false;
   const remember: Stored[] = [];
   for (const [tabId, events] of byTab) {
     const liveId = index.live[String(tabId)];
@@ -207,7 +202,6 @@ async function write(
     applyEvents(session, events, settings.caps, modelDeps, changed);
     const revision = (stored?.revision ?? 0) + 1;
     writes.push(...sessionItems(session, revision, [...changed].map(chunkOf)));
-    wrote = true;
     // Trails for the badge and the panel's first paint: at the end of a burst, or once a DERIVED_MS during it.
     const now = Date.now();
     if (closing || !derived.busy() || now - (derived.at.get(session.id) ?? 0) >= DERIVED_MS) {
@@ -226,7 +220,7 @@ async function write(
     }
   }
   // Nothing of ours in this batch (navigations of tabs without a session): no write at all.
-  if (!wrote && JSON.stringify(index) === indexBefore) return;
+  if (writes.length === 0 && JSON.stringify(index) === indexBefore) return;
   writes.push({ key: 'local:index', value: index });
   // One storage.local.set for everything (WXT's setItems groups by area): a flush lands whole or not at all.
   await storage.setItems(writes);

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it, vi } from 'vitest';
-import { announceRelay, RELAY_EVENT, REPORT_EVENT, relayReports, reportTo } from './channel';
+import { dispatchInPage, RELAY_EVENT, REPORT_EVENT, relayReports, reportTo } from './channel';
 
 /** A window of its own (an iframe's): relays of other tests do not listen on it. */
 function freshWindow() {
@@ -48,17 +48,17 @@ describe('page channel', () => {
     const send = vi.fn();
     relayReports(win, send);
     expect(send).not.toHaveBeenCalled(); // a relay in place takes what comes next; what waits, once it says so
-    win.dispatchEvent(new win.Event(RELAY_EVENT)); // what announceRelay does once the background put the relay in
+    win.dispatchEvent(new win.Event(RELAY_EVENT)); // what dispatchInPage does once the background put the relay in
     expect(send.mock.calls.map(([m]) => m.type)).toEqual(['observations', 'page-request']);
     win.dispatchEvent(new win.Event(RELAY_EVENT)); // said again: nothing is waiting any more
     report({ type: 'observations', observations: [] });
     expect(send).toHaveBeenCalledTimes(3);
   });
 
-  it('announceRelay (run in the page by the background) dispatches the relay event there', () => {
+  it('dispatchInPage (run in the page by the background) dispatches the relay event there', () => {
     const seen = vi.fn();
     window.addEventListener(RELAY_EVENT, seen);
-    announceRelay(RELAY_EVENT);
+    dispatchInPage(RELAY_EVENT);
     expect(seen).toHaveBeenCalledTimes(1);
   });
 

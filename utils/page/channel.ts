@@ -62,7 +62,7 @@ export function reportTo(win: Window & typeof globalThis): Send {
 
 /**
  * Isolated world: pass the page's reports on to the background, which validates them again. A
- * relay the background puts in later then says it is here (`announceRelay`), so the MAIN world
+ * relay the background puts in later then says it is here (`dispatchInPage`), so the MAIN world
  * sends what was waiting; the manifest's relay comes before any report and says nothing.
  */
 export function relayReports(win: Window & typeof globalThis, send: Send) {
@@ -83,7 +83,10 @@ export function relayReports(win: Window & typeof globalThis, send: Send) {
   });
 }
 
-/** Runs in the page once an injected relay is in (serialised by executeScript: the event name is an argument). */
-export function announceRelay(name: string) {
+/**
+ * Run in a page by the background (executeScript serialises it, so the event's name is an
+ * argument): RELAY_EVENT once an injected relay listens, RESCAN_EVENT when the panel opens.
+ */
+export function dispatchInPage(name: string) {
   dispatchEvent(new Event(name));
 }

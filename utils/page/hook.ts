@@ -3,9 +3,8 @@
  * URLs (webRequest shows no beacon body in some browsers and never a response body), and tells
  * the page watch when the page writes storage so it re-reads it. Cookies need no hook: the
  * background reads the cookie jar once the page has loaded, and again on submit and when the panel
- * opens. Installed by
- * `page-hooks.content.ts`; everything here runs in the page's own world, so it is tiny, never
- * throws into the page, and hands plain values to `report` (see channel.ts).
+ * opens. Installed by `page-hooks.content.ts`; everything here runs in the page's own world, so it
+ * is tiny, never throws into the page, and hands plain values to `report` (see channel.ts).
  */
 
 import type { Send } from './channel';
