@@ -15,6 +15,19 @@ export const HOSTS = Object.freeze({
 });
 
 /**
+ * A tracker domain with a typo, as a landing's postback might carry it. `.invalid` never resolves
+ * (RFC 2606); the tests and `npm start` also tell Chromium so (`MAP tracker.invalid ~NOTFOUND`), so
+ * the failed lookup never leaves the machine. Nothing in the lab serves it.
+ */
+export const DEAD_TRACKER_HOST = 'tracker.invalid';
+
+/** Chromium's `--host-resolver-rules` for the lab: the typo domain fails to resolve, every other name goes to 127.0.0.1 (the first matching rule wins). */
+export const HOST_RESOLVER_RULES = `MAP ${DEAD_TRACKER_HOST} ~NOTFOUND, MAP * 127.0.0.1`;
+
+/** A postback key one character off the real one: the tracker answers HTTP 200 with a failure body [L1]. */
+export const WRONG_POSTBACK_KEY = 'e89bcbf';
+
+/**
  * The tracker's postback key. Real keys are short lowercase hex, usually 7 characters;
  * `e89bcbe` is the one seen in [P1].
  */
@@ -112,6 +125,18 @@ export const CAMPAIGNS = Object.freeze([
     // Deliberate mistake: `%7Bsubid%7D` is not the macro `{subid}`, so it goes out literally and the
     // browser lands on `?subid=%7Bsubid%7D` (read by the page as `{subid}`) — trap 1 of the reference.
     landing: (u) => `${u.landing}/macro.html?subid=%7Bsubid%7D`,
+  },
+  {
+    alias: 'wrong-key',
+    offerId: 12,
+    title: 'Misconfigured: the landing’s postback has a wrong key (HTTP 200, failure body)',
+    landing: (u) => `${u.landing}/wrong-key.html?subid={subid}`,
+  },
+  {
+    alias: 'dead-tracker',
+    offerId: 13,
+    title: 'Misconfigured: the landing’s postback goes to a tracker domain that does not resolve',
+    landing: (u) => `${u.landing}/dead-tracker.html?subid={subid}`,
   },
 ]);
 

@@ -83,3 +83,6 @@ export interface LabOptions {
 }
 
 export function startLab(options?: LabOptions): Promise<Lab>;
+
+/** Chromium's `--host-resolver-rules` for the lab's host names. */
+export const HOST_RESOLVER_RULES: string;

@@ -11,7 +11,11 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CAMPAIGNS, HOSTS, OFFERS, POSTBACK_KEY } from './config.mjs';
+import { CAMPAIGNS, HOST_RESOLVER_RULES, HOSTS, OFFERS, POSTBACK_KEY } from './config.mjs';
+
+/** What Chromium needs to see the lab under its host names (tests/e2e/harness.ts passes it). */
+export { HOST_RESOLVER_RULES };
+
 import { createLandings } from './landings.mjs';
 import { createNetwork } from './network.mjs';
 import { createTracker } from './tracker.mjs';
@@ -160,7 +164,7 @@ export async function startLab({ port = 0, phpPort = 0, quiet = false, php = 'ph
       page(
         'Postback Lens demo lab',
         `<p>These hosts all point at this machine. Start the browser with
-<code>--host-resolver-rules="MAP * 127.0.0.1"</code> or add them to your hosts file
+<code>--host-resolver-rules="${escapeHtml(HOST_RESOLVER_RULES)}"</code> or add them to your hosts file
 (<code>127.0.0.1 ${Object.values(HOSTS).join(' ')}</code>).</p>
 <ul>${item('Network test links', u.offers)}${item('Tracker', u.tracker)}${item('Landings', `${u.landing}/`)}${item('PHP landing', u.php ? `${u.php}/index.php` : null)}${item('Received postbacks', u.postbackLog)}${item('S2S log', u.s2sLog)}${item('State (JSON)', '/__lab/state')}</ul>
 ${notes.map((n) => `<p class="banner">${escapeHtml(n)}</p>`).join('')}`,
@@ -436,7 +440,7 @@ async function main() {
     'Postback Lens demo lab is running.',
     '',
     'The hosts below all resolve to 127.0.0.1 only if you tell the browser so, e.g.',
-    `  chromium --host-resolver-rules="MAP * 127.0.0.1"`,
+    `  chromium --host-resolver-rules="${HOST_RESOLVER_RULES}"`,
     `or add to your hosts file: 127.0.0.1 ${Object.values(HOSTS).join(' ')}`,
     '',
     `  Start here (network test links): ${u.offers}`,

@@ -1,7 +1,7 @@
 // Static landings on landing.example: HTML + inline JS. Every page reads the subid from its own
 // `location.search` and the tracker origin from its own location (host tracker.example, same port),
 // and writes page data only with textContent — never URL params as HTML.
-import { CAMPAIGNS, LANDING_PAYOUT, POSTBACK_KEY } from './config.mjs';
+import { CAMPAIGNS, DEAD_TRACKER_HOST, LANDING_PAYOUT, POSTBACK_KEY, WRONG_POSTBACK_KEY } from './config.mjs';
 import { escapeHtml, page, sendHtml } from './util.mjs';
 
 /** Script shared by the pages (inlined into each). */
@@ -23,14 +23,21 @@ function postbackUrl(subid) {
   return TRACKER + '/' + KEY + '/postback?' + new URLSearchParams({ subid: subid, status: 'lead', payout: PAYOUT });
 }
 const pixels = [];
-function firePixel(subid) {
-  const url = postbackUrl(subid);
+function firePixel(subid, url = postbackUrl(subid)) {
   const img = new Image();
   pixels.push(img);
   img.onload = () => say('pixel loaded');
-  img.onerror = () => say('pixel request finished (the answer is not an image)');
+  // The tracker's text answer is not an image; a request that got no answer at all lands here too.
+  img.onerror = () => say('pixel request finished (no image came back)');
   img.src = url;
   say('postback sent as an image pixel: ' + url);
+}
+/** Sends the postback with fetch and shows the answer body in #answer. */
+function fetchPostback(url) {
+  say('postback sent with fetch: ' + url);
+  fetch(url)
+    .then((r) => r.text().then((t) => { $('answer').textContent = t; say('fetch answered HTTP ' + r.status); }))
+    .catch((e) => say('fetch failed: ' + e));
 }
 function onSignup(fire) {
   $('signup').addEventListener('click', () => fire());
@@ -78,13 +85,7 @@ const PAGES = {
     title: 'Landing: fetch postback',
     what: 'On “Sign up” the postback is sent with <code>fetch</code>; the answer body is shown below as text.',
     html: '<p>Tracker answer: <code id="answer"></code></p>',
-    script: `onSignup(() => {
-  const url = postbackUrl(urlSubid);
-  say('postback sent with fetch: ' + url);
-  fetch(url)
-    .then((r) => r.text().then((t) => { $('answer').textContent = t; say('fetch answered HTTP ' + r.status); }))
-    .catch((e) => say('fetch failed: ' + e));
-});`,
+    script: `onSignup(() => fetchPostback(postbackUrl(urlSubid)));`,
   },
   'beacon.html': {
     title: 'Landing: sendBeacon postback',
@@ -203,6 +204,17 @@ say('sending ' + n + ' requests');
 if (n === 0) say('done 0');
 else tick();`,
   },
+  'wrong-key.html': {
+    title: 'Landing: postback with a wrong key',
+    what: `On “Sign up” the postback is sent with <code>fetch</code> to <code>/${WRONG_POSTBACK_KEY}/postback</code>, one character off the tracker’s key. The tracker answers HTTP 200 all the same, and its body says why nothing was recorded; the body is shown below as text.`,
+    html: '<p>Tracker answer: <code id="answer"></code></p>',
+    script: `onSignup(() => fetchPostback(postbackUrl(urlSubid).replace('/' + KEY + '/', '/' + ${JSON.stringify(WRONG_POSTBACK_KEY)} + '/')));`,
+  },
+  'dead-tracker.html': {
+    title: 'Landing: postback to a tracker domain that does not resolve',
+    what: `On “Sign up” the postback is fired as an image pixel to <code>${DEAD_TRACKER_HOST}</code>, a typo of the tracker’s domain: the request fails before it reaches any server.`,
+    script: `onSignup(() => firePixel(urlSubid, postbackUrl(urlSubid).replace('//' + TRACKER_HOST + '/', '//' + ${JSON.stringify(DEAD_TRACKER_HOST)} + (location.port ? ':' + location.port : '') + '/')));`,
+  },
   'offer.html': {
     title: 'Offer page',
     what: 'The offer reached through the tracker’s landing → offer link.',
@@ -216,13 +228,8 @@ else tick();`,
     html: '<p>Tracker answer: <code id="answer"></code></p>',
     noSignup: true,
     script: `const kept = localStorage.getItem('subid') || '';
-if (kept) {
-  const url = postbackUrl(kept);
-  say('postback sent with fetch: ' + url);
-  fetch(url)
-    .then((r) => r.text().then((t) => { $('answer').textContent = t; say('fetch answered HTTP ' + r.status); }))
-    .catch((e) => say('fetch failed: ' + e));
-} else say('no subid kept in localStorage: open localstorage.html?subid=… first');`,
+if (kept) fetchPostback(postbackUrl(kept));
+else say('no subid kept in localStorage: open localstorage.html?subid=… first');`,
   },
   'thanks.html': {
     title: 'Thank you',

@@ -17,6 +17,8 @@ const OFFER = {
   localStorage: 9,
   hidden: 10,
   macro: 11,
+  wrongKey: 12,
+  deadTracker: 13,
 } as const;
 
 let h: Harness;
@@ -227,6 +229,53 @@ describe('capture against the demo lab', () => {
       await page.close();
     });
   }
+
+  it('says the tracker refused a postback it answered with HTTP 200 (a wrong key), on the badge too', async () => {
+    const { page, subid, tabId } = await land(OFFER.wrongKey);
+    await page.click('#signup');
+    await page.waitForFunction(() => document.getElementById('answer')?.textContent !== '');
+    const ex = await waitFor('the refused postback with its answer', async () => {
+      const e = await exportTab(h, tabId);
+      return postbacksFor(e, subid).some((r) => r.responseBody) && e;
+    });
+    const [pb] = postbacksFor(ex, subid);
+    const answered = stageOf(trailOf(ex, subid), 'answered');
+    expect(answered?.state).toBe('problem');
+    expect(answered?.diagnostics.map((d) => d.code)).toEqual(['failure-body']);
+    expect(pb?.status).toBe(200);
+    expect(pb?.via).toBe('fetch');
+    expect(pb?.responseBody?.text).toContain('Incorrect postback code (e89bcbf');
+    const refused = ex.diagnostics.find((d) => d.code === 'failure-body');
+    expect(refused?.severity).toBe('error');
+    expect(refused?.evidence).toContain('Incorrect postback code');
+    expect(h.lab.state.tracker.conversions.some((c: { subid: string }) => c.subid === subid)).toBe(false);
+    const badge = await h.ext.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
+    expect(badge).toBe('!');
+    await page.close();
+  });
+
+  it('records a postback that never reached a server (the tracker domain does not resolve), with the error and a fix', async () => {
+    const { page, subid, tabId } = await land(OFFER.deadTracker);
+    await page.click('#signup');
+    const ex = await waitFor('the failed postback', async () => {
+      const e = await exportTab(h, tabId);
+      return postbacksFor(e, subid).some((r) => r.error) && e;
+    });
+    const [pb] = postbacksFor(ex, subid);
+    const answered = stageOf(trailOf(ex, subid), 'answered');
+    expect(stageOf(trailOf(ex, subid), 'sent')?.state).toBe('ok'); // it left the page
+    expect(answered?.state).toBe('problem');
+    expect(answered?.diagnostics.map((d) => d.code)).toEqual(['request-failed']);
+    expect(pb?.hops[0]?.url).toContain('//tracker.invalid:');
+    expect(pb?.error).toContain('ERR_NAME_NOT_RESOLVED');
+    expect(pb?.status).toBeUndefined();
+    const failed = ex.diagnostics.find((d) => d.code === 'request-failed');
+    expect(failed?.severity).toBe('error');
+    expect(failed?.message).toContain('ERR_NAME_NOT_RESOLVED');
+    expect(failed?.fix).toMatch(/domain resolves/);
+    expect(h.lab.state.tracker.postbacks.some((p: { subid?: string }) => p.subid === subid)).toBe(false);
+    await page.close();
+  });
 
   it('flags an unreplaced {subid} macro and never takes it as a click id', async () => {
     const page = await h.context.newPage();

@@ -2,13 +2,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
-import { startLab } from '../../lab/index.mjs';
+import { HOST_RESOLVER_RULES, startLab } from '../../lab/index.mjs';
 import type { SessionExport } from '../../utils/export/json';
 
 /**
  * The end-to-end fixture: the demo lab, and Debian's Chromium (headless) with the built extension
  * from `.output/chrome-mv3`. Host names are mapped to 127.0.0.1 so the lab looks like the real
- * thing and nothing leaves the machine.
+ * thing and nothing leaves the machine (the lab's typo domain fails to resolve without a lookup).
  */
 
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
@@ -61,7 +61,7 @@ export async function launch(opts: LaunchOptions = {}): Promise<Harness> {
       ...(withExtension
         ? [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`]
         : []),
-      '--host-resolver-rules=MAP * 127.0.0.1',
+      `--host-resolver-rules=${HOST_RESOLVER_RULES}`,
       '--no-sandbox',
       '--disable-gpu',
       '--disable-quic',
