@@ -55,13 +55,16 @@ function emptyContentScripts(): string {
   return dir;
 }
 
+/** Where a load's content-script time went: each script's evaluation, and the callbacks it left (load scan, events). */
+type Parts = { relay: number; hooks: number; callbacks: number };
+
 /** Main-thread time of scripts from this extension during one page load, from a Chromium trace. */
 async function contentScriptMs(
   context: BrowserContext,
   page: Page,
   url: string,
   extensionId: string,
-): Promise<number> {
+): Promise<Parts> {
   const cdp = await context.newCDPSession(page);
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (e) => {
@@ -79,18 +82,21 @@ async function contentScriptMs(
     `chrome-extension://${extensionId}/page-watch.js`,
     `chrome-extension://${extensionId}/content-scripts/`,
   ];
-  const ours = (e: TraceEvent) => {
-    const url = e.args?.data?.url ?? e.args?.data?.scriptName ?? '';
-    return scripts.some((s) => url.startsWith(s));
-  };
-  // Top-level evaluations and callbacks of our scripts; nested events are inside these. Thread time,
-  // not wall time: on a shared machine the wall clock also counts other processes' turns.
-  return (
-    events
-      .filter((e) => e.ph === 'X' && (e.name === 'EvaluateScript' || e.name === 'FunctionCall') && ours(e))
-      .reduce((n, e) => n + (e.tdur ?? e.dur ?? 0), 0) / 1000
-  );
+  const urlOf = (e: TraceEvent) => e.args?.data?.url ?? e.args?.data?.scriptName ?? '';
+  const ours = (e: TraceEvent) => scripts.some((s) => urlOf(e).startsWith(s));
+  // Top-level evaluations and callbacks of our scripts (a trace shows none nested in another).
+  // Thread time, not wall time: on a shared machine the wall clock also counts other processes' turns.
+  const parts: Parts = { relay: 0, hooks: 0, callbacks: 0 };
+  for (const e of events) {
+    if (e.ph !== 'X' || !(e.name === 'EvaluateScript' || e.name === 'FunctionCall') || !ours(e)) continue;
+    const part =
+      e.name === 'FunctionCall' ? 'callbacks' : urlOf(e).startsWith(scripts[0] ?? '') ? 'relay' : 'hooks';
+    parts[part] += (e.tdur ?? e.dur ?? 0) / 1000;
+  }
+  return parts;
 }
+
+const total = (p: Parts) => p.relay + p.hooks + p.callbacks;
 
 async function loadMs(page: Page, url: string): Promise<number> {
   await page.goto(url, { waitUntil: 'load' });
@@ -121,8 +127,9 @@ export async function benchExtension(rounds = 15): Promise<Record<string, string
     floorDir = emptyContentScripts();
     floor = await launch({ extensionDir: floorDir });
 
-    // Three pages: one the user merely visits (no click id: the common case), a landing that only
-    // receives a subid, and the cookie landing, which also writes the subid into a cookie.
+    // Four pages: one the user merely visits (no click id: the common case), a landing that only
+    // receives a subid, the cookie landing, which also writes the subid into a cookie, and a landing
+    // that carries it in a hidden input and a link, so its load scan has something to report.
     const kinds = [
       [
         'ordinary page (no click id)',
@@ -136,6 +143,11 @@ export async function benchExtension(rounds = 15): Promise<Record<string, string
         'landing that stores the subid in a cookie',
         (h: Harness, i: number) => `${h.lab.urls.landing}/cookie.html?subid=bench${i}abcdefghijk`,
       ],
+      [
+        'landing that carries the subid in a hidden input and a link',
+        (h: Harness, i: number) =>
+          `${h.lab.urls.landing}/hidden.html?subid=bench${i}abcdefghijk&_token=tok${i}abcdefghijk`,
+      ],
     ] as const;
     const browsers = [withExt, floor];
     const pages = await Promise.all(browsers.map((h) => h.context.newPage()));
@@ -147,16 +159,20 @@ export async function benchExtension(rounds = 15): Promise<Record<string, string
     // user's browser has long done so. Then kinds and browsers take turns, so a busy moment hits all alike.
     for (const [, url] of kinds)
       for (let i = 0; i < 3; i++) for (const b of [0, 1]) await measure(b, url, 900 + i);
-    const ms = kinds.map(() => [[], []] as number[][]);
+    const ms = kinds.map(() => [[], []] as Parts[][]);
     for (let i = 0; i < rounds; i++)
       for (const [k, [, url]] of kinds.entries())
         for (const b of [0, 1]) ms[k]?.[b]?.push(await measure(b, url, i));
     for (const [k, [label]] of kinds.entries()) {
-      const [ours, empty] = [median(ms[k]?.[0] ?? []), median(ms[k]?.[1] ?? [])];
+      const [loads, floors] = [ms[k]?.[0] ?? [], ms[k]?.[1] ?? []];
+      const [ours, empty] = [median(loads.map(total)), median(floors.map(total))];
       results[`content scripts' main-thread ms per load, ${label}, median (target well under 1)`] =
         +ours.toFixed(3);
       results[`  ${label}, both scripts emptied (the floor), median`] = +empty.toFixed(3);
       results[`  ${label}, ours above the floor`] = +(ours - empty).toFixed(3);
+      const part = (p: keyof Parts) => median(loads.map((l) => l[p])).toFixed(3);
+      results[`  ${label}, medians of relay eval · hook script eval · callbacks`] =
+        `${part('relay')} · ${part('hooks')} · ${part('callbacks')}`;
     }
   } finally {
     await withExt?.close();

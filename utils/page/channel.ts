@@ -12,6 +12,11 @@
  * the relay cancels the events it takes, so the MAIN world knows whether one was there. The page
  * can dispatch and cancel these events too, so the relay passes on only the two kinds of report
  * a page may make; a page that cancels them only hides itself.
+ *
+ * A page's first report is its dearest: the relay's first message costs ~0.45 ms (the isolated
+ * world builds its runtime API on first use) and the event across worlds ~0.15 ms. Holding the load
+ * scan in the MAIN world for the background to pull with executeScript was tried and measured: the
+ * pull cost the page ~0.3 ms, on every landing, where the message costs only on those with something to say.
  */
 
 /** MAIN world → isolated world: a report for the background, as a JSON string. */
