@@ -96,6 +96,21 @@ const PAGES = {
   say('postback sent with sendBeacon (' + (ok ? 'queued' : 'refused') + '): ' + url);
 });`,
   },
+  'xhr.html': {
+    title: 'Landing: XMLHttpRequest postback',
+    what: 'On “Sign up” the postback is POSTed with <code>XMLHttpRequest</code>, as jQuery’s <code>$.post</code> does: the URL holds the key path and the payout, the urlencoded body holds <code>subid</code> and <code>status</code>. The answer body is shown below as text.',
+    html: '<p>Tracker answer: <code id="answer"></code></p>',
+    script: `onSignup(() => {
+  const url = TRACKER + '/' + KEY + '/postback?payout=' + encodeURIComponent(PAYOUT);
+  const xhr = new XMLHttpRequest();
+  xhr.open('POST', url);
+  xhr.setRequestHeader('Content-Type', 'application/x-www-form-urlencoded');
+  xhr.onload = () => { $('answer').textContent = xhr.responseText; say('XHR answered HTTP ' + xhr.status); };
+  xhr.onerror = () => say('XHR failed');
+  xhr.send(new URLSearchParams({ subid: urlSubid, status: 'lead' }).toString());
+  say('postback sent with XMLHttpRequest: POST ' + url);
+});`,
+  },
   'form.html': {
     title: 'Landing: form POST postback',
     what: 'On “Sign up” a form with hidden inputs is POSTed to the postback URL into a named hidden iframe.',

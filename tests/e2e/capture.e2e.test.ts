@@ -19,6 +19,7 @@ const OFFER = {
   macro: 11,
   wrongKey: 12,
   deadTracker: 13,
+  xhr: 14,
 } as const;
 
 let h: Harness;
@@ -194,6 +195,7 @@ describe('capture against the demo lab', () => {
     ['iframe', OFFER.iframe],
     ['fetch', OFFER.fetch],
     ['beacon', OFFER.beacon],
+    ['xhr', OFFER.xhr],
     ['form', OFFER.form],
   ] as const) {
     it(`captures a ${style} postback exactly once, with its params`, async () => {
@@ -218,6 +220,22 @@ describe('capture against the demo lab', () => {
         expect(pb?.method).toBe('POST');
         expect(pb?.via).toBe('beacon');
         expect(pb?.requestBody?.text).toContain(`subid=${subid}`);
+      }
+      if (style === 'xhr') {
+        // The page hook's report, matched to the webRequest record: one request, with body and answer.
+        await expect.poll(() => page.textContent('#answer')).toBe('Success');
+        const answered = await waitFor('the XHR answer', async () => {
+          const e = await exportTab(h, tabId);
+          return postbacksFor(e, subid)[0]?.responseBody && e;
+        });
+        const [xhr, ...more] = postbacksFor(answered, subid);
+        expect(more).toEqual([]);
+        expect(xhr?.method).toBe('POST');
+        expect(xhr?.via).toBe('xhr');
+        // As sent: webRequest alone would give Chromium's formData, sorted by name.
+        expect(xhr?.requestBody?.text).toBe(`subid=${subid}&status=lead`);
+        expect(xhr?.responseBody?.text).toBe('Success');
+        expect(stageOf(trailOf(answered, subid), 'answered')?.state).toBe('ok');
       }
       if (style === 'form') {
         expect(pb?.method).toBe('POST');

@@ -203,6 +203,33 @@ describe('applyEvents', () => {
     }
   });
 
+  it("keeps the body as the page sent it where webRequest reordered its form params, and webRequest's where they differ", () => {
+    const url = 'http://trk.example/key/postback?payout=10';
+    const xhr = (id: string, webBody: string, pageBody: string) =>
+      applyEvents(
+        createSession(tab, 1),
+        [
+          // Chromium's formData, rebuilt: sorted by name.
+          start(id, url, 10, { method: 'POST', resourceType: 'xmlhttprequest', body: webBody }),
+          { type: 'page-request', tabId: tab, at: 11, via: 'xhr', url, method: 'POST', body: pageBody },
+        ],
+        caps,
+        deps,
+      ).requests[0]?.requestBody;
+    expect(xhr('5', 'status=lead&subid=abcdefgh1', 'subid=abcdefgh1&status=lead')).toEqual({
+      text: 'subid=abcdefgh1&status=lead',
+      source: 'page-hook',
+      truncated: false,
+    });
+    expect(xhr('6', 'a=x+y&subid=abcdefgh1', 'subid=abcdefgh1&a=x%20y')?.source).toBe('page-hook');
+    // A page report that says something else does not overwrite what the browser saw.
+    expect(xhr('7', 'status=lead&subid=abcdefgh1', 'subid=OTHER&status=lead')).toEqual({
+      text: 'status=lead&subid=abcdefgh1',
+      source: 'webRequest',
+      truncated: false,
+    });
+  });
+
   it('keeps a fetch answer the page read', () => {
     const url = 'http://trk.example/key/postback?subid=abcdefgh1';
     const s = applyEvents(

@@ -62,6 +62,21 @@ export function createSession(tabId: number, at: number, url = ''): Session {
   };
 }
 
+/**
+ * The same form params, perhaps in another order or encoding. Chromium hands a urlencoded body to
+ * webRequest as `formData`, a dictionary sorted by name (an XHR's `subid=…&status=lead` arrives as
+ * `status=lead&subid=…`); the page hook has the body as sent, so it wins when it says the same.
+ */
+function sameParams(a: string, b: string): boolean {
+  if (a === b) return true;
+  const norm = (text: string) =>
+    [...new URLSearchParams(text)]
+      .map(([k, v]) => `${k}\u0000${v}`)
+      .sort()
+      .join('\u0001');
+  return norm(a) === norm(b);
+}
+
 export function capText(text: string, max = MAX_BODY): { text: string; truncated: boolean } {
   return text.length > max ? { text: text.slice(0, max), truncated: true } : { text, truncated: false };
 }
@@ -389,7 +404,10 @@ function applyEvent(session: Session, e: SessionEvent, ctx: Context) {
       if (r) {
         ctx.touched.add(r);
         r.via = e.via;
-        if (body && (!r.requestBody || r.requestBody.text === ''))
+        if (
+          body &&
+          (!r.requestBody || r.requestBody.text === '' || sameParams(r.requestBody.text, body.text))
+        )
           r.requestBody = { text: body.text, source: 'page-hook', truncated: body.truncated };
         if (response)
           r.responseBody = { text: response.text, source: 'page-hook', truncated: response.truncated };
