@@ -135,7 +135,9 @@ export function createPrefilter(markers: Markers): Prefilter {
   const alts = [...(exact.length > 0 ? [literalAlternation(exact)] : []), ...loose];
   const pathRe = alts.length > 0 ? new RegExp(slash ? `\\/(?:${alts.join('|')})` : alts.join('|')) : null;
   const params = [...new Set(markers.params)];
-  const paramRe = params.length > 0 ? new RegExp(`[?&](?:${literalAlternation(params)})(?=[=&#]|$)`) : null;
+  // Global, to be searched from the query on (`lastIndex`) with nothing cut from the URL.
+  const paramRe =
+    params.length > 0 ? new RegExp(`[?&](?:${literalAlternation(params)})(?=[=&#]|$)`, 'g') : null;
   return (url: string): boolean => {
     const q = url.indexOf('?');
     if (pathRe !== null) {
@@ -145,7 +147,9 @@ export function createPrefilter(markers: Markers): Prefilter {
       const end = q === -1 ? url.length : q;
       if (start !== -1 && start < end && pathRe.test(url.slice(start, end))) return true;
     }
-    return paramRe !== null && q !== -1 && paramRe.test(url.slice(q));
+    if (paramRe === null || q === -1) return false;
+    paramRe.lastIndex = q;
+    return paramRe.test(url);
   };
 }
 
