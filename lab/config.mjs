@@ -127,12 +127,6 @@ export const CAMPAIGNS = Object.freeze([
     landing: (u) => `${u.landing}/macro.html?subid=%7Bsubid%7D`,
   },
   {
-    alias: 'xhr',
-    offerId: 14,
-    title: 'Postback fired with XMLHttpRequest, POST form body (answer shown)',
-    landing: (u) => `${u.landing}/xhr.html?subid={subid}`,
-  },
-  {
     alias: 'wrong-key',
     offerId: 12,
     title: 'Misconfigured: the landing’s postback has a wrong key (HTTP 200, failure body)',
@@ -143,6 +137,12 @@ export const CAMPAIGNS = Object.freeze([
     offerId: 13,
     title: 'Misconfigured: the landing’s postback goes to a tracker domain that does not resolve',
     landing: (u) => `${u.landing}/dead-tracker.html?subid={subid}`,
+  },
+  {
+    alias: 'xhr',
+    offerId: 14,
+    title: 'Postback fired with XMLHttpRequest, POST form body (answer shown)',
+    landing: (u) => `${u.landing}/xhr.html?subid={subid}`,
   },
 ]);
 

@@ -266,6 +266,9 @@ describe('capture against the demo lab', () => {
     const refused = ex.diagnostics.find((d) => d.code === 'failure-body');
     expect(refused?.severity).toBe('error');
     expect(refused?.evidence).toContain('Incorrect postback code');
+    await h.lab.settled(); // the tracker's queue has run: a right key would have converted by now
+    const logged = h.lab.state.tracker.postbacks.find((p: { url: string }) => p.url.includes(subid));
+    expect(logged?.result).toBe('bad-key');
     expect(h.lab.state.tracker.conversions.some((c: { subid: string }) => c.subid === subid)).toBe(false);
     const badge = await h.ext.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
     expect(badge).toBe('!');

@@ -10,7 +10,8 @@
 import type { Send } from './channel';
 
 export type ChangedArea = 'localStorage' | 'sessionStorage';
-const MAX = 16 * 1024;
+/** One character over what the session keeps (MAX_BODY, 16 KB), so it can tell a cut body and mark it truncated. */
+const MAX = 16 * 1024 + 1;
 
 /** A cheap first look; the background's recognizer decides for real. */
 export const TRACKER_HINT =

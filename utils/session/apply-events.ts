@@ -62,19 +62,22 @@ export function createSession(tabId: number, at: number, url = ''): Session {
   };
 }
 
+/** A urlencoded form body: `name=value` pairs joined by `&`, nothing else (not JSON, not text). */
+const FORM_BODY = /^[^=&\s{}[\]"]+=[^&\s]*(?:&[^=&\s]+=[^&\s]*)*$/;
+
 /**
- * The same form params, perhaps in another order or encoding. Chromium hands a urlencoded body to
+ * The same form fields, perhaps in another order or encoding. Chromium hands a urlencoded body to
  * webRequest as `formData`, a dictionary sorted by name (an XHR's `subid=…&status=lead` arrives as
  * `status=lead&subid=…`); the page hook has the body as sent, so it wins when it says the same.
+ * Only for form bodies, and not where decoding loses bytes (`%FF` and `%FE` both read as U+FFFD).
  */
-function sameParams(a: string, b: string): boolean {
+function sameFields(a: string, b: string): boolean {
   if (a === b) return true;
-  const norm = (text: string) =>
-    [...new URLSearchParams(text)]
-      .map(([k, v]) => `${k}\u0000${v}`)
-      .sort()
-      .join('\u0001');
-  return norm(a) === norm(b);
+  if (!FORM_BODY.test(a) || !FORM_BODY.test(b)) return false;
+  const fields = (text: string) => [...new URLSearchParams(text)].map((pair) => JSON.stringify(pair));
+  const [x, y] = [fields(a), fields(b)];
+  if (x.length !== y.length || [...x, ...y].some((f) => f.includes('\uFFFD'))) return false;
+  return x.sort().join() === y.sort().join();
 }
 
 export function capText(text: string, max = MAX_BODY): { text: string; truncated: boolean } {
@@ -404,10 +407,11 @@ function applyEvent(session: Session, e: SessionEvent, ctx: Context) {
       if (r) {
         ctx.touched.add(r);
         r.via = e.via;
-        if (
-          body &&
-          (!r.requestBody || r.requestBody.text === '' || sameParams(r.requestBody.text, body.text))
-        )
+        const seen = r.requestBody;
+        // Two cut-off bodies cannot be compared: the browser's, with its truncated flag, stays.
+        const sameButOrdered =
+          seen && body && !seen.truncated && !body.truncated && sameFields(seen.text, body.text);
+        if (body && (!seen || seen.text === '' || sameButOrdered))
           r.requestBody = { text: body.text, source: 'page-hook', truncated: body.truncated };
         if (response)
           r.responseBody = { text: response.text, source: 'page-hook', truncated: response.truncated };
