@@ -25,6 +25,13 @@ const deps: ModelDeps = {
 };
 
 const tab = 7;
+/** A page-hook report, a POSTed beacon unless told otherwise. */
+const pageRequest = (
+  at: number,
+  url: string,
+  extra: Partial<Extract<SessionEvent, { type: 'page-request' }>> = {},
+): SessionEvent => ({ type: 'page-request', tabId: tab, at, via: 'beacon', url, method: 'POST', ...extra });
+
 const start = (
   id: string,
   url: string,
@@ -161,15 +168,7 @@ describe('applyEvents', () => {
     const hookFirst = applyEvents(
       createSession(tab, 1),
       [
-        {
-          type: 'page-request',
-          tabId: tab,
-          at: 10,
-          via: 'beacon',
-          url,
-          method: 'POST',
-          body: 'subid=abcdefgh1&status=lead',
-        },
+        pageRequest(10, url, { body: 'subid=abcdefgh1&status=lead' }),
         start('3', url, 11, { method: 'POST', resourceType: 'ping' }),
       ],
       caps,
@@ -179,15 +178,7 @@ describe('applyEvents', () => {
       createSession(tab, 1),
       [
         start('3', url, 10, { method: 'POST', resourceType: 'ping' }),
-        {
-          type: 'page-request',
-          tabId: tab,
-          at: 11,
-          via: 'beacon',
-          url,
-          method: 'POST',
-          body: 'subid=abcdefgh1&status=lead',
-        },
+        pageRequest(11, url, { body: 'subid=abcdefgh1&status=lead' }),
       ],
       caps,
       deps,
@@ -211,7 +202,7 @@ describe('applyEvents', () => {
         [
           // Chromium's formData, rebuilt: sorted by name.
           start(id, url, 10, { method: 'POST', resourceType: 'xmlhttprequest', body: webBody }),
-          { type: 'page-request', tabId: tab, at: 11, via: 'xhr', url, method: 'POST', body: pageBody },
+          pageRequest(11, url, { via: 'xhr', body: pageBody }),
         ],
         caps,
         deps,
@@ -243,15 +234,7 @@ describe('applyEvents', () => {
       [
         start('12', url, 10, { method: 'POST', resourceType: 'ping', body: long }),
         // The hook sends one character more than the session keeps, so the cut shows here too.
-        {
-          type: 'page-request',
-          tabId: tab,
-          at: 11,
-          via: 'beacon',
-          url,
-          method: 'POST',
-          body: long.slice(0, 16 * 1024 + 1),
-        },
+        pageRequest(11, url, { body: long.slice(0, 16 * 1024 + 1) }),
       ],
       caps,
       deps,
