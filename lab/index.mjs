@@ -12,14 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CAMPAIGNS, HOST_RESOLVER_RULES, HOSTS, OFFERS, POSTBACK_KEY } from './config.mjs';
-
-/** What Chromium needs to see the lab under its host names (tests/e2e/harness.ts passes it). */
-export { HOST_RESOLVER_RULES };
-
 import { createLandings } from './landings.mjs';
 import { createNetwork } from './network.mjs';
 import { createTracker } from './tracker.mjs';
 import { escapeHtml, page, send, sendHtml } from './util.mjs';
+
+/** What Chromium needs to see the lab under its host names (tests/e2e/harness.ts passes it). */
+export { HOST_RESOLVER_RULES };
 
 /**
  * @typedef {object} LabState

@@ -19,8 +19,10 @@ function say(text) {
   li.textContent = new Date().toISOString().slice(11, 23) + ' ' + text;
   $('log').appendChild(li);
 }
+/** The tracker's keyed postback endpoint. */
+const POSTBACK = TRACKER + '/' + KEY + '/postback';
 function postbackUrl(subid) {
-  return TRACKER + '/' + KEY + '/postback?' + new URLSearchParams({ subid: subid, status: 'lead', payout: PAYOUT });
+  return POSTBACK + '?' + new URLSearchParams({ subid: subid, status: 'lead', payout: PAYOUT });
 }
 const pixels = [];
 function firePixel(subid, url = postbackUrl(subid)) {
@@ -91,7 +93,7 @@ const PAGES = {
     title: 'Landing: sendBeacon postback',
     what: 'On “Sign up” the postback is sent with <code>navigator.sendBeacon</code>: the URL holds the key path and the payout, the form body (URLSearchParams) holds <code>subid</code> and <code>status</code>.',
     script: `onSignup(() => {
-  const url = TRACKER + '/' + KEY + '/postback?payout=' + encodeURIComponent(PAYOUT);
+  const url = POSTBACK + '?payout=' + encodeURIComponent(PAYOUT);
   const ok = navigator.sendBeacon(url, new URLSearchParams({ subid: urlSubid, status: 'lead' }));
   say('postback sent with sendBeacon (' + (ok ? 'queued' : 'refused') + '): ' + url);
 });`,
@@ -101,7 +103,7 @@ const PAGES = {
     what: 'On “Sign up” the postback is POSTed with <code>XMLHttpRequest</code>, as jQuery’s <code>$.post</code> does: the URL holds the key path and the payout, the urlencoded body holds <code>subid</code> and <code>status</code>. The answer body is shown below as text.',
     html: '<p>Tracker answer: <code id="answer"></code></p>',
     script: `onSignup(() => {
-  const url = TRACKER + '/' + KEY + '/postback?payout=' + encodeURIComponent(PAYOUT);
+  const url = POSTBACK + '?payout=' + encodeURIComponent(PAYOUT);
   const xhr = new XMLHttpRequest();
   xhr.open('POST', url);
   xhr.setRequestHeader('Content-Type', 'application/x-www-form-urlencoded');
@@ -119,7 +121,7 @@ const PAGES = {
 </form>
 <iframe name="pbframe" id="pbframe" title="postback answer" width="320" height="60"></iframe>`,
     script: `const form = $('pbform');
-form.action = TRACKER + '/' + KEY + '/postback';
+form.action = POSTBACK;
 form.elements.subid.value = urlSubid;
 form.elements.payout.value = PAYOUT;
 onSignup(() => {

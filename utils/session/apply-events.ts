@@ -408,10 +408,10 @@ function applyEvent(session: Session, e: SessionEvent, ctx: Context) {
         ctx.touched.add(r);
         r.via = e.via;
         const seen = r.requestBody;
-        // Two cut-off bodies cannot be compared: the browser's, with its truncated flag, stays.
-        const sameButOrdered =
-          seen && body && !seen.truncated && !body.truncated && sameFields(seen.text, body.text);
-        if (body && (!seen || seen.text === '' || sameButOrdered))
+        // A cut-off body cannot be compared: the browser's, with its truncated flag, stays.
+        const sameWhole = (text: string) =>
+          seen !== undefined && !seen.truncated && !body?.truncated && sameFields(seen.text, text);
+        if (body && (!seen || seen.text === '' || sameWhole(body.text)))
           r.requestBody = { text: body.text, source: 'page-hook', truncated: body.truncated };
         if (response)
           r.responseBody = { text: response.text, source: 'page-hook', truncated: response.truncated };
