@@ -1,7 +1,6 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 import { MAIN_WORLD_BROWSERS } from './utils/page/channel';
-import { PAGE_ID_GLOBS } from './utils/page/page-ids';
 
 // https://wxt.dev/api/config.html
 export default defineConfig({
@@ -35,17 +34,12 @@ export default defineConfig({
       'scripting',
     ],
     // The isolated script (entrypoints/page-watch.ts). Firefox has no MAIN-world content scripts:
-    // there it is the page watch, on every page. On Chrome and Edge it is only the relay, so it goes
-    // only into pages whose URL may carry a click id (the background adds it to a page that sends
-    // a tracker request): an ordinary page never pays for an isolated world.
-    content_scripts: [
-      {
-        matches: ['<all_urls>'],
-        ...(MAIN_WORLD_BROWSERS.includes(browser) && { include_globs: PAGE_ID_GLOBS }),
-        run_at: 'document_start',
-        js: ['page-watch.js'],
-      },
-    ],
+    // there it is the page watch, on every page. On Chrome and Edge it is only the relay, and the
+    // background puts it into a landing once parsed and into a page that sends a tracker request
+    // (utils/capture/inject-relay.ts): no page pays for an isolated world while it loads.
+    ...(!MAIN_WORLD_BROWSERS.includes(browser) && {
+      content_scripts: [{ matches: ['<all_urls>'], run_at: 'document_start', js: ['page-watch.js'] }],
+    }),
     host_permissions: [
       '<all_urls>', // trackers run on any custom domain: detection is by path and params, not by a domain list
     ],

@@ -144,8 +144,14 @@ describe('capture against the demo lab', () => {
     await page.close();
   });
 
-  it('says "stored nowhere" for the seed snippet that never starts the session', async () => {
+  it('says "stored nowhere" for the seed snippet that never starts the session, even with a session cookie left from before', async () => {
+    // A PHPSESSID from an earlier visit is in the jar and goes with the request: it was not set as
+    // this subid arrived, so it is no evidence that the server kept it.
+    await h.context.addCookies([
+      { name: 'PHPSESSID', value: 'earliervisit', url: h.lab.urls.php ?? h.lab.urls.landing },
+    ]);
     const { page, subid, tabId } = await land(OFFER.phpBroken);
+    expect((await h.context.cookies(page.url())).map((c) => c.name)).toContain('PHPSESSID');
     // Let the content script scan and the background check the cookie jar before judging.
     await page.waitForLoadState('load');
     await waitFor('the page scan', async () => {

@@ -6,8 +6,8 @@ type Browser = typeof browserApi;
 import { exportSession } from '../export/json';
 import { type Message, parseMessage, type Reply } from '../messages';
 import { dispatchInPage, RESCAN_EVENT } from '../page/channel';
-import type { Observation } from '../session/schema';
 import { loadSession, parseIndex, parseSessionHeader, removeSessions, sessionKey } from '../storage';
+import { jarObservations } from './cookie-jar';
 import { injectRelay } from './inject-relay';
 import { performReplay } from './replay';
 import type { SessionWriter } from './session-writer';
@@ -67,7 +67,7 @@ async function handle(
       if (tabId === undefined) throw new Error('observations come from a tab');
       // The frame's URL as the browser gives it, not the one the page wrote into its report.
       const pageUrl = sender.url ?? message.pageUrl;
-      const cookies = await cookieObservations(deps.browser, pageUrl, message.ids, now());
+      const cookies = await jarObservations(deps.browser, storage, pageUrl, message.ids, now());
       writer.push({
         type: 'observations',
         tabId,
@@ -126,39 +126,6 @@ async function handle(
       return { cleared: gone.length };
     }
   }
-}
-
-/** The cookie jar, HttpOnly included (the page's `document.cookie` cannot see those): cookies whose value holds a click id. */
-export async function cookieObservations(
-  browser: Browser,
-  pageUrl: string,
-  ids: string[],
-  at: number,
-): Promise<Array<Omit<Observation, 'pageId'>>> {
-  if (ids.length === 0 || !/^https?:/.test(pageUrl)) return [];
-  const cookies = await browser.cookies.getAll({ url: pageUrl });
-  const found: Array<Omit<Observation, 'pageId'>> = [];
-  for (const c of cookies) {
-    let value = c.value;
-    try {
-      value = decodeURIComponent(c.value);
-    } catch {
-      // keep the raw value: a cookie need not be percent-encoded
-    }
-    const id = ids.find((v) => value.includes(v));
-    if (!id) continue;
-    found.push({
-      place: 'cookie',
-      name: c.name,
-      value: id,
-      raw: c.value.slice(0, 1024),
-      where: `${c.domain}${c.path}`,
-      at,
-      expires: c.session || c.expirationDate === undefined ? null : Math.floor(c.expirationDate),
-      httpOnly: c.httpOnly,
-    });
-  }
-  return found;
 }
 
 function manifestVersion(browser: Browser): string {

@@ -10,12 +10,12 @@ export const HOOKED_TYPES = new Set(['xmlhttprequest', 'ping', 'other']);
 const BROWSER: string = import.meta.env.BROWSER ?? 'chrome';
 
 /**
- * Chrome and Edge: put the relay (page-watch.js) into a top-level document that sends a tracker
- * request without a click id in its URL (a thank-you page), so the page hook's report of it gets
- * out. Landings have it from the manifest (include_globs, wxt.config.ts); utils/page/channel.ts
- * says why it is not on every page. Top-level only: the page scripts run nowhere else. It takes
- * what the MAIN world kept waiting; a second one does nothing. A page that has gone, or where
- * nothing may run, is not an error: its requests are captured anyway.
+ * Chrome and Edge: put the relay (page-watch.js) into a top-level landing once parsed (click ids in
+ * its URL: its page watch reports), and into a document that sends a tracker request (a thank-you
+ * page: the page hook reports it), so their reports get out; utils/page/channel.ts says why it is
+ * not on every page. Top-level only: the page scripts run nowhere else. It takes what the MAIN
+ * world kept waiting; a second one does nothing. A page that has gone, or where nothing may run,
+ * is not an error: its requests are captured anyway.
  */
 export function injectRelay(browser: Browser, d: { tabId: number; frameId: number; documentId?: string }) {
   if (!MAIN_WORLD_BROWSERS.includes(BROWSER) || d.tabId < 0 || d.frameId !== 0) return;

@@ -25,9 +25,11 @@ function setup() {
     onErrorOccurred: fakeEvent(),
     OnHeadersReceivedOptions: { EXTRA_HEADERS: 'extraHeaders' },
   };
-  const fake = Object.assign(Object.create(browser), { webRequest }) as typeof browser;
+  // Nor cookies.onChanged; getAll stays the fake's, for tests to mock.
+  const cookies = Object.assign(Object.create(browser.cookies), { onChanged: fakeEvent() });
+  const fake = Object.assign(Object.create(browser), { webRequest, cookies }) as typeof browser;
   const { writer } = registerCapture(fake, storage);
-  return { webRequest, writer };
+  return { webRequest, writer, cookieChanged: cookies.onChanged };
 }
 
 const base = { frameId: 0, method: 'GET', timeStamp: 1000, tabId: 3 };
@@ -94,8 +96,8 @@ describe('background wiring', () => {
     fakeBrowser.reset();
   });
 
-  it('registers every listener synchronously, Set-Cookie included', () => {
-    const { webRequest } = setup();
+  it('registers every listener synchronously, and asks for no Set-Cookie (extraHeaders slows every page)', () => {
+    const { webRequest, cookieChanged } = setup();
     expect(webRequest.onBeforeRequest.addListener).toHaveBeenCalledWith(
       expect.any(Function),
       { urls: ['<all_urls>'] },
@@ -104,9 +106,14 @@ describe('background wiring', () => {
     expect(webRequest.onHeadersReceived.addListener).toHaveBeenCalledWith(
       expect.any(Function),
       { urls: ['<all_urls>'] },
-      ['responseHeaders', 'extraHeaders'],
+      ['responseHeaders'],
     );
-    for (const e of [webRequest.onBeforeRedirect, webRequest.onCompleted, webRequest.onErrorOccurred])
+    for (const e of [
+      webRequest.onBeforeRedirect,
+      webRequest.onCompleted,
+      webRequest.onErrorOccurred,
+      cookieChanged,
+    ])
       expect(e.listeners).toHaveLength(1);
   });
 
@@ -159,7 +166,9 @@ describe('background wiring', () => {
   });
 
   it('never throws out of a listener on hostile details', async () => {
-    const { webRequest, writer } = setup();
+    const { webRequest, writer, cookieChanged } = setup();
+    for (const d of [null, { removed: false, cookie: { name: 'PHPSESSID' } }, { cookie: 'x' }])
+      expect(() => cookieChanged.fire(d)).not.toThrow();
     expect(() =>
       webRequest.onBeforeRequest.fire({
         ...base,
@@ -246,7 +255,7 @@ describe('background wiring', () => {
     expect(await ask({ type: 'rescan-tab', tabId: 4 })).toEqual({ ok: true, data: null });
   });
 
-  it('puts the relay into a page that sends a tracker request (landings have it from the manifest), and nowhere else', async () => {
+  it('puts the relay into a landing once parsed and into a page that sends a tracker request, and nowhere else', async () => {
     const { webRequest } = setup();
     const executeScript = vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>[]);
     // Distinct injections: the fake browser keeps the navigation listeners of earlier tests' setups.
@@ -259,22 +268,36 @@ describe('background wiring', () => {
             .map((i) => JSON.stringify(i)),
         ),
       ].map((i) => JSON.parse(i) as { target: object; files: string[] });
+    const frame = (frameId: number, url: string, documentId: string) =>
+      ({ tabId: 3, frameId, url, documentId, parentFrameId: -1, processId: 1, timeStamp: 1000 }) as never;
     const commit = (frameId: number, url: string, documentId: string) =>
       fakeBrowser.webNavigation.onCommitted.trigger({
-        tabId: 3,
-        frameId,
-        url,
-        documentId,
-        parentFrameId: -1,
-        processId: 1,
-        timeStamp: 1000,
+        ...(frame(frameId, url, documentId) as object),
         transitionType: 'link',
         transitionQualifiers: [],
       } as never);
+    const parsed = (frameId: number, url: string, documentId: string) =>
+      fakeBrowser.webNavigation.onDOMContentLoaded.trigger(frame(frameId, url, documentId));
     const subid = '51ts6sgr1cbkdhljnrv';
-    await commit(0, `https://lp.example/?subid=${subid}`, 'LANDING'); // the manifest's include_globs bring it there
+    // Nothing while a page loads: the isolated world would slow it.
+    await commit(0, `https://lp.example/?subid=${subid}`, 'LANDING');
     await commit(0, 'https://news.example/?q=1', 'ORDINARY');
     expect(relays()).toEqual([]);
+    // Parsed: the landing's page watch has something to report; the ordinary page and a framed landing do not get one.
+    await parsed(0, `https://lp.example/?subid=${subid}`, 'LANDING');
+    await parsed(0, 'https://news.example/?q=1', 'ORDINARY');
+    await parsed(1, `https://lp.example/?subid=${subid}`, 'FRAMED');
+    expect(relays()).toEqual([
+      { target: { tabId: 3, documentIds: ['LANDING'] }, files: [RELAY_FILE], injectImmediately: true },
+    ]);
+    await vi.waitFor(() =>
+      expect(executeScript).toHaveBeenCalledWith({
+        target: { tabId: 3, documentIds: ['LANDING'] },
+        func: dispatchInPage,
+        args: [RELAY_EVENT],
+      }),
+    );
+    executeScript.mockClear();
     const postback = `https://t.example/e89bcbe/postback?subid=${subid}&status=lead`;
     for (const [requestId, type, url, frameId] of [
       ['20', 'xmlhttprequest', postback, 0], // fetch or XHR: the hook reports it
@@ -372,6 +395,66 @@ describe('background wiring: the cookie jar', () => {
         expires: 2_000_000_000,
       }),
     ]);
+  });
+});
+
+describe('background wiring: a server session cookie', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+  const url = 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv';
+  const phpsessid = cookie({ name: 'PHPSESSID', value: 'f00dcafe', httpOnly: true, session: true });
+
+  /** The landing is asked for at `startedAt`, the jar holds PHPSESSID, the landing completes. */
+  async function landWithSession(setup_: ReturnType<typeof setup>, startedAt: number) {
+    const { webRequest, writer } = setup_;
+    const getAll = vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue(<never>[phpsessid]);
+    webRequest.onBeforeRequest.fire({
+      ...base,
+      timeStamp: startedAt,
+      requestId: '1',
+      type: 'main_frame',
+      url,
+    });
+    return { getAll, webRequest, writer };
+  }
+
+  async function complete({ webRequest, writer, getAll }: Awaited<ReturnType<typeof landWithSession>>) {
+    webRequest.onCompleted.fire({ ...base, requestId: '1', type: 'main_frame', url, statusCode: 200 });
+    await vi.waitFor(() => expect(getAll).toHaveBeenCalledWith({ url }));
+    await new Promise((r) => setTimeout(r, 10));
+    await writer.flush();
+    return (await sessionOfTab(3))?.observations ?? [];
+  }
+
+  it('set as the landing arrived, is where the id may live (dated by cookies.onChanged, no Set-Cookie needed)', async () => {
+    const s = setup();
+    const landing = await landWithSession(s, Date.now() - 50);
+    s.cookieChanged.fire({ removed: false, cause: 'explicit', cookie: phpsessid });
+    expect(await complete(landing)).toEqual([
+      expect.objectContaining({
+        place: 'session-cookie',
+        name: 'PHPSESSID',
+        value: '51ts6sgr1cbkdhljnrv',
+        where: 'lp.example/',
+        raw: 'PHPSESSID=f00dcafe',
+        httpOnly: true,
+      }),
+    ]);
+  });
+
+  it('set before the landing (an earlier visit), or only removed, says nothing of this click', async () => {
+    const s = setup();
+    s.cookieChanged.fire({ removed: false, cause: 'explicit', cookie: phpsessid });
+    await new Promise((r) => setTimeout(r, 10));
+    s.cookieChanged.fire({ removed: true, cause: 'overwrite', cookie: phpsessid });
+    s.cookieChanged.fire({
+      removed: false,
+      cause: 'explicit',
+      cookie: cookie({ name: 'theme', value: 'dark' }),
+    });
+    const landing = await landWithSession(s, Date.now() + 60_000);
+    expect(await complete(landing)).toEqual([]);
   });
 });
 

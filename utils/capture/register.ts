@@ -1,11 +1,13 @@
 import type { WxtStorage } from '@wxt-dev/storage';
 import type { browser as browserApi } from 'wxt/browser';
+import { pageIds } from '../page/page-ids';
 import { modelDeps } from '../session/model-deps';
 import type { Session, Trail } from '../session/schema';
 import { buildTrails } from '../session/trail';
 import { loadSession, parseIndex } from '../storage';
 import { BADGES, badgeState } from './badge';
-import { cookieObservations, createMessageHandler } from './handle-message';
+import { jarObservations, noteSessionCookie } from './cookie-jar';
+import { createMessageHandler } from './handle-message';
 import { HOOKED_TYPES, injectRelay } from './inject-relay';
 import { createSessionWriter, type SessionWriter } from './session-writer';
 import {
@@ -45,7 +47,7 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   /** The cookie jar (HttpOnly too) of a page whose URL brought click ids, so the page need not send it. */
   const readJar = (d: { tabId: number; frameId: number; url: string }) => {
     const ids = d.tabId < 0 ? [] : modelDeps.idsOf(d.url);
-    if (ids.length > 0) void checkCookies(browser, writer, d.tabId, d.frameId, d.url, ids).catch(report);
+    if (ids.length > 0) void checkCookies(browser, storage, writer, d, ids).catch(report);
   };
   // Documents the relay was put into: a hint like inFlight, so a page firing 1,000 tracker fetches
   // costs one injection, not 1,000. A restarted worker injects again; the relay ignores a second copy.
@@ -83,19 +85,17 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     guard((d) => push(d.requestId, redirectEvent(d))),
     filter,
   );
-  // Chromium shows Set-Cookie to extensions only with 'extraHeaders'; Firefox has no such option and
-  // shows it anyway. It has a price on every request, not only the ones a listener's filter names (a
-  // 3,000-pixel page: 26–29 s without it, 38–41 s with it, also with it on documents only), and it
-  // stays because a document's Set-Cookie is the evidence of a server session (PHPSESSID set as the
-  // click id arrived, the seed's PHP landing), which the cookie jar cannot date.
-  const extra = (wr as unknown as { OnHeadersReceivedOptions?: Record<string, string> })
-    .OnHeadersReceivedOptions?.EXTRA_HEADERS;
+  // Without 'extraHeaders': Chromium then hides Set-Cookie, and that option sends every response of
+  // every page through the browser process on its way to the page, whatever the filter: the
+  // landing's own document arrived 4-5 ms later (respEnd 11 vs 6-7 ms, no-extension 6-7 ms, this
+  // lab, one browser with the extension installed and removed in turns), loads took 7% longer. A
+  // session cookie set as the id arrived is dated through cookies.onChanged instead (cookie-jar.ts).
   wr.onHeadersReceived.addListener(
     guard((d) => {
       if (ours(d)) writer.push(headersEvent(d));
     }),
     filter,
-    extra ? ['responseHeaders', 'extraHeaders' as 'responseHeaders'] : ['responseHeaders'],
+    ['responseHeaders'],
   );
   wr.onCompleted.addListener(
     guard((d) => {
@@ -119,6 +119,14 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   // The page has loaded (its load handlers too): cookies it wrote meanwhile are in the jar now, so
   // the page need not report them (utils/page/watch.ts). Subframes too: a landing can be framed.
   browser.webNavigation.onCompleted.addListener(guard(readJar));
+  // A landing (click ids in its URL) has parsed: bring it the relay for what its page watch reports.
+  // Not at document_start from the manifest: an isolated world, even an empty script's, made each
+  // landing load ~3 ms (9%) later in the lab; here it comes once the document is built.
+  browser.webNavigation.onDOMContentLoaded.addListener(
+    guard((d) => {
+      if (d.frameId === 0 && d.tabId >= 0 && pageIds(d.url).length > 0) relayOnce(d);
+    }),
+  );
   browser.webNavigation.onCommitted.addListener(
     guard((d) => {
       if (d.tabId < 0 || !/^https?:/.test(d.url)) return;
@@ -131,6 +139,10 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
         transition: d.transitionType,
       });
     }),
+  );
+  // A server session cookie written (PHPSESSID by the landing's response): when, so the jar read above can date it.
+  browser.cookies.onChanged.addListener(
+    guard((change) => void noteSessionCookie(storage, change, Date.now()).catch(report)),
   );
   browser.tabs.onRemoved.addListener(
     guard((tabId: number) => writer.push({ type: 'tab-closed', tabId, at: Date.now() })),
@@ -154,13 +166,12 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
 
 async function checkCookies(
   browser: Browser,
+  storage: WxtStorage,
   writer: SessionWriter,
-  tabId: number,
-  frameId: number,
-  url: string,
+  { tabId, frameId, url }: { tabId: number; frameId: number; url: string },
   ids: string[],
 ) {
-  const observations = await cookieObservations(browser, url, ids, Date.now());
+  const observations = await jarObservations(browser, storage, url, ids, Date.now());
   if (observations.length > 0)
     writer.push({ type: 'observations', tabId, at: Date.now(), frameId, observations });
 }

@@ -4,6 +4,8 @@
  * API keys, and the values of session cookies (a live session is a credential).
  */
 
+import { SESSION_COOKIE_NAMES } from '../session/set-cookie';
+
 export const REDACTED = 'REDACTED';
 
 const SECRET_PARAMS = [
@@ -17,8 +19,7 @@ const SECRET_PARAMS = [
 ];
 const SECRET_PARAM_RE = new RegExp(`([?&;](?:${SECRET_PARAMS.join('|')})=)[^&#\\s"]*`, 'gi');
 const KEITARO_KEY_RE = /(\/\/[^/\s"]+\/)([^/?#\s"]+)(\/postback\b)/g;
-const COOKIE_RE =
-  /^((?:PHPSESSID|JSESSIONID|ASP\.NET_SessionId|connect\.sid|laravel_session|ci_session|sessionid|session|sid)=)[^;]*/i;
+const COOKIE_RE = new RegExp(`^((?:${SESSION_COOKIE_NAMES})=)[^;]*`, 'i');
 // `key` is the field the recogniser gives the Keitaro postback key.
 const SECRET_KEYS = new Set([...SECRET_PARAMS, 'key'].map((k) => k.toLowerCase()));
 

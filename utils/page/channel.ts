@@ -1,12 +1,13 @@
 /**
  * How the page-side scripts talk. On Chrome and Edge the page watch and the hooks run in the
  * page's own (MAIN) world, where touching the DOM costs nothing extra; an isolated-world script
- * only relays their reports to the background, and it is not on every page: the manifest puts it
- * into pages whose URL may carry a click id (include_globs), the background into a page that
- * sends a tracker request, so an ordinary page never pays for an isolated world. (Measured
- * in Chromium traces: the relay cost a page ~0.27 ms, ~0.1 ms of it the isolated world itself; an
- * isolated-world script's first `document.addEventListener` costs ~0.4 ms, its first
- * `chrome.runtime` access ~0.5 ms.) Until a relay takes them, reports wait in the MAIN world.
+ * only relays their reports to the background, and it is not on every page: the background puts
+ * it into a landing (click ids in its URL) once parsed and into a page that sends a tracker
+ * request (utils/capture/inject-relay.ts). Not from the manifest at document_start: an isolated
+ * world, even an empty script's, made a lab landing load ~3 ms (8-9%) later, though traces of the
+ * script itself show ~0.27 ms (an isolated-world script's first `document.addEventListener` costs
+ * ~0.4 ms, its first `chrome.runtime` access ~0.5 ms). Until a relay takes them, reports wait in
+ * the MAIN world.
  *
  * Reports travel as JSON strings in cancelable window events: objects do not cross worlds, and
  * the relay cancels the events it takes, so the MAIN world knows whether one was there. The page

@@ -33,13 +33,6 @@ export const PAGE_ID_PARAMS = [
   'sub1',
 ];
 
-/**
- * For the manifest (wxt.config.ts): the URLs that may carry a click id, as `include_globs`, which
- * the browser matches against the whole URL before it puts a script into a page. A superset of
- * what `pageIds` reads (a name written percent-encoded is the one it misses; trackers never write one).
- */
-export const PAGE_ID_GLOBS = PAGE_ID_PARAMS.map((param) => `*${param}=*`);
-
 /** Unreplaced placeholders in every style the reference lists (§8.1): never taken as ids. */
 const MACRO =
   /^(\{.*\}|\[.*\]|#.*#|\$\{.*\}|%7B.*%7D|REPLACE|OPTIONAL|TRANSACTION_ID|AFFSESSIONID|CLICK_?ID|SUB_?ID)$/i;

@@ -315,6 +315,35 @@ describe('applyEvents', () => {
     expect(s.observations).toHaveLength(1);
   });
 
+  it('keeps a session cookie from the jar only if set once a document carrying the id was asked for', () => {
+    const sessionCookie = (value: string, at: number): SessionEvent => ({
+      type: 'observations',
+      tabId: tab,
+      at: 50,
+      frameId: 0,
+      observations: [
+        {
+          place: 'session-cookie',
+          name: 'PHPSESSID',
+          value,
+          raw: 'PHPSESSID=f00d',
+          where: 'lp.example/',
+          at,
+        },
+      ],
+    });
+    const landing = start('doc', 'http://lp.example/?subid=abcdefgh1', 20, { resourceType: 'main_frame' });
+    const kept = (events: SessionEvent[]) =>
+      applyEvents(createSession(tab, 1), events, caps, deps).observations.map((o) => [o.value, o.at]);
+    // set by the landing's answer (20 ≤ 25); left from an earlier visit (10 < 20)
+    expect(kept([landing, sessionCookie('abcdefgh1', 25)])).toEqual([['abcdefgh1', 25]]);
+    expect(kept([landing, sessionCookie('abcdefgh1', 10)])).toEqual([]);
+    // a pixel carrying the id is not a document the server answered with a session
+    expect(
+      kept([start('px', 'http://t.example/?subid=abcdefgh2', 20), sessionCookie('abcdefgh2', 10)]),
+    ).toEqual([['abcdefgh2', 10]]);
+  });
+
   it('marks the session closed when the tab closes', () => {
     const s = applyEvents(createSession(tab, 1), [{ type: 'tab-closed', tabId: tab, at: 99 }], caps, deps);
     expect(s.closedAt).toBe(99);

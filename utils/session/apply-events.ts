@@ -2,7 +2,7 @@ import type { Recognition } from '../recognize/schema';
 import { hostOf } from '../url/host-of';
 import type { SessionEvent } from './events';
 import { type CapturedRequest, type Header, type Observation, SESSION_VERSION, type Session } from './schema';
-import { parseSetCookie } from './set-cookie';
+import { parseSetCookie, SESSION_COOKIE } from './set-cookie';
 
 /**
  * The session model: `(session, events) → session`. Pure apart from mutating the session it is
@@ -40,10 +40,6 @@ const KEPT_HEADERS = new Set([
   'server',
   'date',
 ]);
-
-/** Server session cookies: a landing that sets one right after a click id arrived may keep the id server-side (the seed's `$_SESSION['subid']`). */
-const SESSION_COOKIE =
-  /^(PHPSESSID|JSESSIONID|ASP\.NET_SessionId|connect\.sid|laravel_session|ci_session|sessionid|session|sid)$/i;
 
 export function createSession(tabId: number, at: number, url = ''): Session {
   return {
@@ -249,6 +245,22 @@ function cookieObservations(
   return found;
 }
 
+/**
+ * A session cookie read from the jar is dated by when it was set (utils/capture/cookie-jar.ts): it
+ * tells of this click only if set once a document carrying the id had been asked for. A PHPSESSID
+ * left from an earlier visit is in the jar of the broken landing too, which never starts a session.
+ * Where no document of the session carried the id (it was dropped past the cap) it is kept.
+ */
+function setSinceArrival(session: Session, o: Omit<Observation, 'pageId'>, deps: ModelDeps): boolean {
+  if (o.place !== 'session-cookie') return true;
+  const arrivals = session.requests.filter(
+    (r) =>
+      (r.type === 'main_frame' || r.type === 'sub_frame') &&
+      r.hops.some((h) => deps.idsOf(h.url).includes(o.value)),
+  );
+  return arrivals.length === 0 || arrivals.some((r) => r.startedAt <= o.at);
+}
+
 /** The request of `id`, marked as modified: every caller changes what it finds. */
 function toUpdate(ctx: Context, id: string): CapturedRequest | undefined {
   const r = ctx.byId.get(id);
@@ -395,7 +407,7 @@ function applyEvent(session: Session, e: SessionEvent, ctx: Context) {
       const pageId = currentPageId(session, e.frameId);
       addObservations(
         session,
-        e.observations.map((o) => ({ ...o, pageId })),
+        e.observations.filter((o) => setSinceArrival(session, o, deps)).map((o) => ({ ...o, pageId })),
         caps,
       );
       return;

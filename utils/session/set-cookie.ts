@@ -1,3 +1,12 @@
+/**
+ * Server session cookies (PHP, Java, ASP.NET, Express, Laravel, CodeIgniter, Django, generic): a
+ * landing that sets one right after a click id arrived may keep the id server-side (the seed's
+ * `$_SESSION['subid']`), and their values are credentials (utils/export/redact.ts).
+ */
+export const SESSION_COOKIE_NAMES =
+  'PHPSESSID|JSESSIONID|ASP\\.NET_SessionId|connect\\.sid|laravel_session|ci_session|sessionid|session|sid';
+export const SESSION_COOKIE = new RegExp(`^(?:${SESSION_COOKIE_NAMES})$`, 'i');
+
 /** A Set-Cookie header line, read for what the panel shows: name, value, scope and lifetime (RFC 6265 §5.2). */
 export interface SetCookie {
   name: string;
