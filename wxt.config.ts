@@ -35,7 +35,7 @@ export default defineConfig({
     ],
     // The isolated script (entrypoints/page-watch.ts). Firefox has no MAIN-world content scripts:
     // there it is the page watch, on every page. On Chrome and Edge it is only the relay, and the
-    // background puts it into a landing once parsed and into a page that sends a tracker request
+    // background puts it into a landing once loaded and into a page that sends a tracker request
     // (utils/capture/inject-relay.ts): no page pays for an isolated world while it loads.
     ...(!MAIN_WORLD_BROWSERS.includes(browser) && {
       content_scripts: [{ matches: ['<all_urls>'], run_at: 'document_start', js: ['page-watch.js'] }],

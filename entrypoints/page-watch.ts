@@ -5,7 +5,7 @@ import { startPageWatch } from '../utils/page/watch';
 /**
  * The isolated-world script, declared in wxt.config.ts. Where the MAIN world exists (Chrome, Edge)
  * it only relays, and only in pages that have something to report: the background puts it into a
- * landing once parsed and into a page that sends a tracker request (utils/page/channel.ts).
+ * landing once loaded and into a page that sends a tracker request (utils/page/channel.ts).
  * Elsewhere (Firefox) the manifest puts it on every page and it runs the page watch itself.
  * An unlisted script: WXT's content-script wrapper and the polyfill were most of its start-up
  * cost. It touches the runtime API only when there is something to send.

@@ -108,7 +108,7 @@ async function handle(
       // One event dispatched in the tab's page (utils/page/channel.ts): the page watch listens for it
       // there, so the pages themselves carry no runtime listener. A tab where nothing can run (a
       // browser page) or nobody listens (no click id in its URL) is not an error for the panel.
-      // The relay first, in case the page's was never put in (it came before the extension did).
+      // The relay first, in case the page has none yet (still loading, or loaded before the extension was).
       injectRelay(deps.browser, { tabId: message.tabId, frameId: 0 });
       await deps.browser.scripting
         .executeScript({ target: { tabId: message.tabId }, func: dispatchInPage, args: [RESCAN_EVENT] })

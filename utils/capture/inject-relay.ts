@@ -1,5 +1,5 @@
 import type { browser as browserApi } from 'wxt/browser';
-import { dispatchInPage, MAIN_WORLD_BROWSERS, RELAY_EVENT, RELAY_FILE } from '../page/channel';
+import { MAIN_WORLD_BROWSERS, RELAY_FILE } from '../page/channel';
 
 type Browser = typeof browserApi;
 
@@ -10,7 +10,7 @@ export const HOOKED_TYPES = new Set(['xmlhttprequest', 'ping', 'other']);
 const BROWSER: string = import.meta.env.BROWSER ?? 'chrome';
 
 /**
- * Chrome and Edge: put the relay (page-watch.js) into a top-level landing once parsed (click ids in
+ * Chrome and Edge: put the relay (page-watch.js) into a top-level landing once loaded (click ids in
  * its URL: its page watch reports), and into a document that sends a tracker request (a thank-you
  * page: the page hook reports it), so their reports get out; utils/page/channel.ts says why it is
  * not on every page. Top-level only: the page scripts run nowhere else. It takes what the MAIN
@@ -24,12 +24,9 @@ export function injectRelay(browser: Browser, d: { tabId: number; frameId: numbe
     : { tabId: d.tabId, frameIds: [0] };
   type Injection = Parameters<Browser['scripting']['executeScript']>[0];
   try {
+    // Once it listens it says so in the page (entrypoints/page-watch.ts): the MAIN world then sends the reports that waited.
     void browser.scripting
       .executeScript({ target, files: [RELAY_FILE], injectImmediately: true } as Injection)
-      // Once it listens: the MAIN world then sends the reports that waited for it.
-      .then(() =>
-        browser.scripting.executeScript({ target, func: dispatchInPage, args: [RELAY_EVENT] } as Injection),
-      )
       .catch(() => undefined);
   } catch {
     // no scripting API here: reports stay in the page, requests are captured anyway

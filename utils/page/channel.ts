@@ -2,7 +2,7 @@
  * How the page-side scripts talk. On Chrome and Edge the page watch and the hooks run in the
  * page's own (MAIN) world, where touching the DOM costs nothing extra; an isolated-world script
  * only relays their reports to the background, and it is not on every page: the background puts
- * it into a landing (click ids in its URL) once parsed and into a page that sends a tracker
+ * it into a landing (click ids in its URL) once loaded and into a page that sends a tracker
  * request (utils/capture/inject-relay.ts). Not from the manifest at document_start: an isolated
  * world, even an empty script's, made a lab landing load ~3 ms (8-9%) later, though traces of the
  * script itself show ~0.27 ms (an isolated-world script's first `document.addEventListener` costs
@@ -67,9 +67,9 @@ export function reportTo(win: Window & typeof globalThis): Send {
 }
 
 /**
- * Isolated world: pass the page's reports on to the background, which validates them again. A
- * relay the background puts in later then says it is here (`dispatchInPage`), so the MAIN world
- * sends what was waiting; the manifest's relay comes before any report and says nothing.
+ * Isolated world: pass the page's reports on to the background, which validates them again. The
+ * background puts the relay in after the page's first reports, so once it listens it says it is
+ * here (RELAY_EVENT) and the MAIN world sends what was waiting.
  */
 export function relayReports(win: Window & typeof globalThis, send: Send) {
   win.addEventListener(REPORT_EVENT, (e) => {
@@ -87,11 +87,12 @@ export function relayReports(win: Window & typeof globalThis, send: Send) {
       send(message);
     }
   });
+  win.dispatchEvent(new win.Event(RELAY_EVENT));
 }
 
 /**
  * Run in a page by the background (executeScript serialises it, so the event's name is an
- * argument): RELAY_EVENT once an injected relay listens, RESCAN_EVENT when the panel opens.
+ * argument): RESCAN_EVENT when the panel opens.
  */
 export function dispatchInPage(name: string) {
   dispatchEvent(new Event(name));
