@@ -52,18 +52,6 @@ export async function jarObservations(
   return found;
 }
 
-/**
- * When each server session cookie (PHPSESSID …) was last set, so one read from the cookie jar can be
- * dated: set once the click id had arrived, it says the landing started a server session for it (the
- * seed's `$_SESSION['subid']`); left from an earlier visit, it says nothing about this click.
- *
- * Why not the Set-Cookie header: Chromium shows it to webRequest only with 'extraHeaders', and that
- * option sends every response of every page through the browser process on its way to the page,
- * with or without a listener's filter naming it (register.ts gives the figures). cookies.onChanged
- * is told after the fact, off the page's path. Kept in session storage: in memory, gone with the
- * browser, one small entry per session cookie of the sites visited.
- */
-
 interface CookieRef {
   domain: string;
   path: string;
@@ -78,7 +66,19 @@ const CookieChange = z.object({
   cookie: z.object({ domain: z.string(), path: z.string(), name: z.string() }),
 });
 
-/** cookies.onChanged: note the moment a session cookie was written (a removal, or any other cookie, is not noted). */
+/**
+ * When each server session cookie (PHPSESSID …) was last set, so one read from the cookie jar can be
+ * dated: set once the click id had arrived, it says the landing started a server session for it (the
+ * seed's `$_SESSION['subid']`); left from an earlier visit, it says nothing about this click.
+ *
+ * Why not the Set-Cookie header: Chromium shows it to webRequest only with 'extraHeaders', and that
+ * option sends every response of every page through the browser process on its way to the page,
+ * with or without a listener's filter naming it (register.ts gives the figures). cookies.onChanged
+ * is told after the fact, off the page's path. Kept in session storage: in memory, gone with the
+ * browser, one small entry per session cookie of the sites visited.
+ *
+ * cookies.onChanged: note the moment a session cookie was written (a removal, or any other cookie, is not noted).
+ */
 export async function noteSessionCookie(storage: WxtStorage, details: unknown, at: number): Promise<void> {
   const change = CookieChange.safeParse(details).data;
   if (!change || change.removed || !SESSION_COOKIE.test(change.cookie.name)) return;

@@ -23,7 +23,6 @@ function setup() {
     onHeadersReceived: fakeEvent(),
     onCompleted: fakeEvent(),
     onErrorOccurred: fakeEvent(),
-    OnHeadersReceivedOptions: { EXTRA_HEADERS: 'extraHeaders' },
   };
   // Nor cookies.onChanged; getAll stays the fake's, for tests to mock.
   const cookies = Object.assign(Object.create(browser.cookies), { onChanged: fakeEvent() });

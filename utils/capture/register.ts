@@ -88,8 +88,8 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   // Without 'extraHeaders': Chromium then hides Set-Cookie, and that option sends every response of
   // every page through the browser process on its way to the page, whatever the filter: the
   // landing's own document arrived 4-5 ms later (respEnd 11 vs 6-7 ms, no-extension 6-7 ms, this
-  // lab, one browser with the extension installed and removed in turns), loads took 7% longer. A
-  // session cookie set as the id arrived is dated through cookies.onChanged instead (cookie-jar.ts).
+  // lab, one browser with the extension installed and removed in turns). A session cookie set as
+  // the id arrived is dated through cookies.onChanged instead (cookie-jar.ts).
   wr.onHeadersReceived.addListener(
     guard((d) => {
       if (ours(d)) writer.push(headersEvent(d));
