@@ -2,8 +2,9 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { BrowserContext, Page } from 'playwright-core';
-import { EXTENSION_DIR, type Harness, launch } from '../tests/e2e/harness';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { startLab } from '../lab/index.mjs';
+import { browserArgs, chromiumPath, EXTENSION_DIR, type Harness, launch } from '../tests/e2e/harness';
 
 /**
  * What the extension costs in a real browser, measured side by side in one run: the content
@@ -179,52 +180,129 @@ export async function benchExtension(rounds = 15): Promise<Record<string, string
     await floor?.close();
     if (floorDir) rmSync(dirname(floorDir), { recursive: true, force: true });
   }
-  Object.assign(results, await loadRatio(rounds));
+  Object.assign(results, await loadRatio());
   return results;
 }
 
 /**
- * Landing load time with the extension vs without. One browser differs from another launched the same
- * way by up to a third in page load time (seen here: 66 vs 87 ms for the same page, neither with an
- * extension), which swamps a few per cent; so several fresh pairs are launched, each pair takes turns
- * page by page, and the ratio is of the medians over all pairs. Each pair's own ratio is printed too.
+ * Reference builds for the load-time ratio: this extension's manifest (same permissions, same
+ * content-script declaration) with the content scripts emptied and the service worker replaced.
+ * "nothing" runs no code at all; "no-op webRequest" only adds the five webRequest listeners capture
+ * needs, with the same options, each doing nothing: what Chromium charges any observer of requests.
  */
-async function loadRatio(roundsPerPair: number, pairs = 5): Promise<Record<string, string | number>> {
-  const landing = (i: number, h: Harness) => `${h.lab.urls.landing}/cookie.html?subid=bench${i}abcdefghijk`;
-  const on: number[] = [];
-  const off: number[] = [];
-  const perPair: number[] = [];
-  for (let p = 0; p < pairs; p++) {
-    let withExt: Harness | undefined;
-    let without: Harness | undefined;
-    try {
-      withExt = await launch();
-      without = await launch({ withExtension: false });
-      const a = await withExt.context.newPage();
-      const b = await without.context.newPage();
-      for (let i = 0; i < 3; i++) {
-        await loadMs(a, landing(1000 + i, withExt));
-        await loadMs(b, landing(1000 + i, without));
+const REFERENCE_WORKERS = {
+  'extension that does nothing': '',
+  'extension with five no-op webRequest listeners': `const f = { urls: ['<all_urls>'] }, n = () => {}, w = chrome.webRequest;
+w.onBeforeRequest.addListener(n, f, ['requestBody']);
+w.onBeforeRedirect.addListener(n, f);
+w.onHeadersReceived.addListener(n, f, ['responseHeaders']);
+w.onCompleted.addListener(n, f);
+w.onErrorOccurred.addListener(n, f);
+`,
+} as const;
+
+type Management = {
+  getAll(): Promise<Array<{ id: string; name: string }>>;
+  setEnabled(id: string, on: boolean): Promise<void>;
+};
+
+function referenceBuild(root: string, label: string, worker: string): string {
+  const dir = join(root, label.replace(/\W+/g, '-'));
+  cpSync(EXTENSION_DIR, dir, { recursive: true });
+  for (const script of ['page-watch.js', 'content-scripts/page-hooks.js'])
+    writeFileSync(join(dir, script), '(function(){})();\n');
+  writeFileSync(join(dir, 'background.js'), worker);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, name: label }));
+  return dir;
+}
+
+/**
+ * Landing load time with the extension vs without, in one browser. Two browsers launched the same
+ * way differ by up to a third in page load time (66 vs 87 ms for one page, neither with an
+ * extension), which swamps a few per cent. So one browser holds this build and the reference
+ * builds, and chrome://extensions enables one of them (or none) at a time. Each cycle visits every
+ * condition, in an order that rotates from cycle to cycle, with a few loads each; a condition's
+ * ratio is the geometric mean over cycles of its median against that cycle's median without any
+ * extension, so the machine getting busier over the run hits all conditions alike.
+ */
+async function loadRatio(cycles = 20, loads = 5): Promise<Record<string, string | number>> {
+  const root = mkdtempSync(join(tmpdir(), 'postback-lens-ratio-'));
+  const ours = JSON.parse(readFileSync(join(EXTENSION_DIR, 'manifest.json'), 'utf8')).name as string;
+  const dirs = [
+    EXTENSION_DIR,
+    ...Object.entries(REFERENCE_WORKERS).map(([label, worker]) => referenceBuild(root, label, worker)),
+  ];
+  const lab = await startLab({ port: 0, phpPort: 0, quiet: true });
+  const context = await chromium.launchPersistentContext(join(root, 'profile'), {
+    executablePath: chromiumPath(),
+    headless: true,
+    args: browserArgs(dirs),
+  });
+  try {
+    const admin = await context.newPage();
+    await admin.goto('chrome://extensions');
+    const installed = await admin.evaluate(() =>
+      (globalThis as unknown as { chrome: { management: Management } }).chrome.management.getAll(),
+    );
+    const conditions = ['without any extension', ours, ...Object.keys(REFERENCE_WORKERS)];
+    const idOf = new Map(installed.map((e) => [e.name, e.id]));
+    const missing = conditions.slice(1).filter((c) => !idOf.has(c));
+    if (missing.length > 0) throw new Error(`not installed: ${missing.join(', ')}`);
+    const enableOnly = async (name: string) => {
+      for (const [other, id] of idOf)
+        await admin.evaluate(
+          ([id, on]) =>
+            (globalThis as unknown as { chrome: { management: Management } }).chrome.management.setEnabled(
+              id,
+              on,
+            ),
+          [id, other === name] as const,
+        );
+    };
+    let n = 0;
+    const landing = () => `${lab.urls.landing}/cookie.html?subid=bench${n++}abcdefghijk`;
+    const ms = new Map(conditions.map((c) => [c, [] as number[][]]));
+    for (let c = 0; c < cycles; c++) {
+      for (let k = 0; k < conditions.length; k++) {
+        const condition = conditions[(c + k) % conditions.length] ?? '';
+        await enableOnly(condition);
+        const page = await context.newPage();
+        // The worker starts and registers its listeners; the first load after it warms the caches.
+        await page.waitForTimeout(300);
+        await loadMs(page, landing());
+        const cycle: number[] = [];
+        for (let i = 0; i < loads; i++) {
+          // Room for what an extension does after a load (the relay, a write) before the next one.
+          await page.waitForTimeout(200);
+          cycle.push(await loadMs(page, landing()));
+        }
+        await page.close();
+        ms.get(condition)?.push(cycle);
       }
-      const pairOn: number[] = [];
-      const pairOff: number[] = [];
-      // Alternate the two browsers so a busy moment of the machine hits both alike.
-      for (let i = 0; i < roundsPerPair; i++) {
-        pairOn.push(await loadMs(a, landing(2000 + i, withExt)));
-        pairOff.push(await loadMs(b, landing(2000 + i, without)));
-      }
-      on.push(...pairOn);
-      off.push(...pairOff);
-      perPair.push(median(pairOn) / median(pairOff));
-    } finally {
-      await withExt?.close();
-      await without?.close();
     }
+    const off = ms.get(conditions[0] ?? '') ?? [];
+    const ratio = (condition: string) => {
+      const logs = (ms.get(condition) ?? []).map((xs, i) => Math.log(median(xs) / median(off[i] ?? [])));
+      return Math.exp(logs.reduce((a, b) => a + b, 0) / logs.length);
+    };
+    const all = (condition: string) => median((ms.get(condition) ?? []).flat());
+    const out: Record<string, string | number> = {
+      'landing load ms without extension, median': +all(conditions[0] ?? '').toFixed(2),
+      'landing load ms with extension, median': +all(ours).toFixed(2),
+      'landing load ratio with/without (target ≤ 1.05)': +ratio(ours).toFixed(3),
+    };
+    for (const label of Object.keys(REFERENCE_WORKERS))
+      out[`  ${label}: load ratio`] = +ratio(label).toFixed(3);
+    // What capture adds above what Chromium charges any extension that observes requests.
+    out['  ours against the no-op webRequest extension'] = +(
+      ratio(ours) / ratio('extension with five no-op webRequest listeners')
+    ).toFixed(3);
+    out[`  (${cycles} cycles × ${loads} loads per condition, one browser, extensions enabled in turns)`] = '';
+    return out;
+  } finally {
+    await context.close().catch(() => {});
+    await lab.close();
+    rmSync(root, { recursive: true, force: true });
   }
-  return {
-    'landing load ms with extension, median': +median(on).toFixed(2),
-    'landing load ms without extension, median': +median(off).toFixed(2),
-    'landing load ratio with/without (target ≤ 1.05)': +(median(on) / median(off)).toFixed(3),
-    [`  each of ${pairs} browser pairs`]: perPair.map((r) => r.toFixed(2)).join(' '),
-  };
 }

@@ -164,6 +164,16 @@ onSignup(() => firePixel(localStorage.getItem('subid') || ''));`,
 }, 1000);
 onSignup(() => firePixel(urlSubid));`,
   },
+  'leave.html': {
+    title: 'Landing: subid stored as the visitor leaves',
+    what: "Nothing is stored on load. “Go to the offer” stores the subid with <code>sessionStorage.setItem('kt_subid', …)</code> and leaves for the offer page at once, as landings that keep the id only for the next page do.",
+    html: '<p><button type="button" id="go">Go to the offer</button></p>',
+    noSignup: true,
+    script: `$('go').addEventListener('click', () => {
+  sessionStorage.setItem('kt_subid', urlSubid);
+  location.href = 'offer.html?offer_id=1';
+});`,
+  },
   'hidden.html': {
     title: 'Landing: subid in a hidden input, link to the offer',
     what: 'The sign-up form carries the subid in a hidden input; “Sign up” fires an image pixel postback with the hidden input’s value. The offer link goes through the tracker: <code>//tracker.example:PORT/?_lp=1&amp;_token=…&amp;offer_id=1</code>.',

@@ -196,6 +196,26 @@ describe('capture against the demo lab', () => {
     }
   });
 
+  it('takes what a landing stored as the tab left it (sessionStorage on the way to the offer)', async () => {
+    const subid = 'leave0123456789abcde';
+    const page = await h.context.newPage();
+    await page.goto(`${h.lab.urls.landing}/leave.html?subid=${subid}`);
+    const tabId = await tabIdOf(h, page);
+    const places = async () =>
+      (await exportTab(h, tabId)).session.observations.filter((o) => o.value === subid).map((o) => o.place);
+    // Loaded and pulled: nothing stored yet (the URL is where the id arrived, not where it is kept).
+    await page.waitForTimeout(300);
+    expect(await places()).toEqual([]);
+    await Promise.all([page.waitForURL(/offer\.html/), page.click('#go')]);
+    expect(
+      await waitFor('the sessionStorage observation', async () => {
+        const p = await places();
+        return p.length > 0 && p;
+      }),
+    ).toEqual(['sessionStorage']);
+    await page.close();
+  });
+
   for (const [style, offer] of [
     ['pixel', OFFER.pixel],
     ['iframe', OFFER.iframe],

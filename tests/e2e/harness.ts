@@ -45,6 +45,22 @@ export interface LaunchOptions {
   quiet?: boolean;
 }
 
+/** Chromium's flags here: these unpacked extensions, the lab's host names, nothing that phones home. */
+export function browserArgs(extensionDirs: string[]): string[] {
+  const dirs = extensionDirs.join(',');
+  return [
+    ...(dirs ? [`--disable-extensions-except=${dirs}`, `--load-extension=${dirs}`] : []),
+    `--host-resolver-rules=${HOST_RESOLVER_RULES}`,
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-sync',
+    '--disable-background-networking',
+    '--disable-component-update',
+  ];
+}
+
 export async function launch(opts: LaunchOptions = {}): Promise<Harness> {
   const withExtension = opts.withExtension ?? true;
   const extensionDir = opts.extensionDir ?? EXTENSION_DIR;
@@ -57,19 +73,7 @@ export async function launch(opts: LaunchOptions = {}): Promise<Harness> {
     executablePath: chromiumPath(),
     headless: opts.headless ?? true,
     viewport: { width: 1100, height: 800 },
-    args: [
-      ...(withExtension
-        ? [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`]
-        : []),
-      `--host-resolver-rules=${HOST_RESOLVER_RULES}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-sync',
-      '--disable-background-networking',
-      '--disable-component-update',
-    ],
+    args: browserArgs(withExtension ? [extensionDir] : []),
   });
   const close = async () => {
     await context.close().catch(() => {});

@@ -18,6 +18,11 @@
  * world builds its runtime API on first use) and the event across worlds ~0.15 ms. Holding the load
  * scan in the MAIN world for the background to pull with executeScript was tried and measured: the
  * pull cost the page ~0.3 ms, on every landing, where the message costs only on those with something to say.
+ * Tried again, pulling at load and as the tab leaves, with no relay in a landing: the next page
+ * loaded ~2-3 ms sooner (the relay's world costs the load that follows it: lab cookie landing,
+ * one browser, extensions enabled in turns), but the MAIN world cannot ask for a pull, and what a
+ * landing stores as the visitor leaves (lab leave.html: sessionStorage on the way to the offer)
+ * was lost. The relay stays.
  */
 
 /** MAIN world → isolated world: a report for the background, as a JSON string. */
