@@ -17,7 +17,7 @@ const ONCE = Symbol.for('postback-lens:page-watch');
 
 export default defineUnlistedScript(() => {
   const world = globalThis as { [ONCE]?: true };
-  if (world[ONCE]) return;
+  if (world[ONCE]) return [];
   world[ONCE] = true;
   const send = (message: object) => {
     const api = (globalThis as { browser?: Runtime }).browser ?? (globalThis as { chrome?: Runtime }).chrome;
@@ -27,6 +27,10 @@ export default defineUnlistedScript(() => {
   };
   // MAIN_WORLD_BROWSERS written out: import.meta.env.BROWSER is a literal in each build, so the
   // comparison folds and each build keeps one branch (Chrome's script stays a few hundred bytes).
-  if (import.meta.env.BROWSER === 'chrome' || import.meta.env.BROWSER === 'edge') relayReports(window, send);
-  else startPageWatch(window, send);
+  // The reports that waited for the relay are this script's result, handed to the background by
+  // executeScript (utils/capture/inject-relay.ts).
+  if (import.meta.env.BROWSER === 'chrome' || import.meta.env.BROWSER === 'edge')
+    return relayReports(window, send);
+  startPageWatch(window, send);
+  return [];
 });

@@ -42,16 +42,17 @@ export interface MessageDeps {
 export function createMessageHandler(deps: MessageDeps) {
   const now = deps.now ?? Date.now;
   /** null (decided synchronously) for anything not ours; otherwise the reply, which never rejects. */
-  return (raw: unknown, sender: Sender): Promise<Reply> | null => {
+  const onMessage = (raw: unknown, sender: Sender): Promise<Reply> | null => {
     if (sender.id !== deps.browser.runtime.id) return null;
     const message = parseMessage(raw);
     if (!message) return null;
     if (!PAGE_MESSAGES.has(message.type) && !fromExtensionPage(sender)) return null;
-    return handle(message, sender, deps, now).then(
+    return handle(message, sender, deps, now, onMessage).then(
       (data): Reply => ({ ok: true, data }),
       (e): Reply => ({ ok: false, error: e instanceof Error ? e.message : String(e) }),
     );
   };
+  return onMessage;
 }
 
 async function handle(
@@ -59,6 +60,8 @@ async function handle(
   sender: Sender,
   deps: MessageDeps,
   now: () => number,
+  /** This handler: what the relay brings back is handled as the page's own report. */
+  self: (raw: unknown, sender: Sender) => unknown,
 ): Promise<unknown> {
   const { writer, storage } = deps;
   switch (message.type) {
@@ -109,7 +112,11 @@ async function handle(
       // there, so the pages themselves carry no runtime listener. A tab where nothing can run (a
       // browser page) or nobody listens (no click id in its URL) is not an error for the panel.
       // The relay first, in case the page has none yet (still loading, or loaded before the extension was).
-      injectRelay(deps.browser, { tabId: message.tabId, frameId: 0 });
+      injectRelay(
+        deps.browser,
+        { tabId: message.tabId, frameId: 0 },
+        (report, from) => void self(report, from),
+      );
       await deps.browser.scripting
         .executeScript({ target: { tabId: message.tabId }, func: dispatchInPage, args: [RESCAN_EVENT] })
         .catch(() => undefined);

@@ -26,9 +26,19 @@ function setup() {
   };
   // Nor cookies.onChanged; getAll stays the fake's, for tests to mock.
   const cookies = Object.assign(Object.create(browser.cookies), { onChanged: fakeEvent() });
-  const fake = Object.assign(Object.create(browser), { webRequest, cookies }) as typeof browser;
+  // The fake's own navigation events keep the listeners of earlier tests' setups: one set per test
+  // (getFrame stays the fake's, for tests to mock).
+  const webNavigation = Object.assign(Object.create(browser.webNavigation), {
+    onCommitted: fakeEvent(),
+    onCompleted: fakeEvent(),
+  });
+  const fake = Object.assign(Object.create(browser), {
+    webRequest,
+    cookies,
+    webNavigation,
+  }) as typeof browser;
   const { writer } = registerCapture(fake, storage);
-  return { webRequest, writer, cookieChanged: cookies.onChanged };
+  return { webRequest, webNavigation, writer, cookieChanged: cookies.onChanged };
 }
 
 const base = { frameId: 0, method: 'GET', timeStamp: 1000, tabId: 3 };
@@ -255,28 +265,20 @@ describe('background wiring', () => {
   });
 
   it('puts the relay into a landing once parsed and into a page that sends a tracker request, and nowhere else', async () => {
-    const { webRequest } = setup();
+    const { webRequest, webNavigation } = setup();
     const executeScript = vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>[]);
-    // Distinct injections: the fake browser keeps the navigation listeners of earlier tests' setups.
     const relays = () =>
-      [
-        ...new Set(
-          executeScript.mock.calls
-            .map(([i]) => i as { files?: string[] })
-            .filter((i) => i.files)
-            .map((i) => JSON.stringify(i)),
-        ),
-      ].map((i) => JSON.parse(i) as { target: object; files: string[] });
+      executeScript.mock.calls.map(([i]) => i as { target: object; files?: string[] }).filter((i) => i.files);
     const frame = (frameId: number, url: string, documentId: string) =>
       ({ tabId: 3, frameId, url, documentId, parentFrameId: -1, processId: 1, timeStamp: 1000 }) as never;
     const commit = (frameId: number, url: string, documentId: string) =>
-      fakeBrowser.webNavigation.onCommitted.trigger({
+      webNavigation.onCommitted.fire({
         ...(frame(frameId, url, documentId) as object),
         transitionType: 'link',
         transitionQualifiers: [],
       } as never);
     const loaded = (frameId: number, url: string, documentId: string) =>
-      fakeBrowser.webNavigation.onCompleted.trigger(frame(frameId, url, documentId));
+      webNavigation.onCompleted.fire(frame(frameId, url, documentId));
     const subid = '51ts6sgr1cbkdhljnrv';
     // Nothing while a page loads: the isolated world would slow it.
     await commit(0, `https://lp.example/?subid=${subid}`, 'LANDING');
@@ -312,6 +314,56 @@ describe('background wiring', () => {
     ]);
     // One injection each: the relay itself says it is here (channel.ts), no second script.
     expect(executeScript).toHaveBeenCalledTimes(2);
+  });
+
+  it('takes the reports that waited for the relay from its injection result, as the page URL the browser gives', async () => {
+    const { webRequest, webNavigation, writer } = setup();
+    await landOn(webRequest, writer);
+    const subid = '51ts6sgr1cbkdhljnrv';
+    const landing = `https://lp.example/?subid=${subid}`;
+    const getAll = vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue(<never>[]);
+    const found = (name: string) => ({
+      type: 'observations',
+      pageUrl: 'https://bank.example/',
+      ids: [subid],
+      observations: [{ place: 'hidden-input', name, value: subid, raw: subid, where: 'form', at: 1 }],
+    });
+    // What the relay returns is the page's: a forged command and junk among the reports do nothing.
+    const returned = [found('subid'), { type: 'clear-sessions' }, 'junk', null, found('click_id')];
+    vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>[
+      { frameId: 0, result: returned },
+    ]);
+    webNavigation.onCompleted.fire(<never>{
+      tabId: 3,
+      frameId: 0,
+      url: landing,
+      documentId: 'D1',
+      timeStamp: 2000,
+    });
+    await vi.waitFor(async () => {
+      await writer.flush();
+      expect((await sessionOfTab(3))?.observations.map((o) => o.name)).toEqual(['subid', 'click_id']);
+    });
+    // The jar read for them is of the landing the browser loaded, not of the URL the reports name.
+    expect(getAll.mock.calls.map(([q]) => (q as { url: string }).url)).not.toContain('https://bank.example/');
+    // A hooked tracker request's event gives the request's URL: the page's comes from the browser's frame.
+    const getFrame = vi
+      .spyOn(fakeBrowser.webNavigation, 'getFrame')
+      .mockResolvedValue(<never>{ url: `https://thanks.example/?subid=${subid}`, frameId: 0 });
+    webRequest.onBeforeRequest.fire({
+      ...base,
+      requestId: '9',
+      type: 'ping',
+      url: `https://t.example/e89bcbe/postback?subid=${subid}`,
+      documentId: 'D2',
+    });
+    await vi.waitFor(() => expect(getFrame).toHaveBeenCalledWith({ documentId: 'D2' }));
+    await vi.waitFor(() =>
+      expect(getAll).toHaveBeenCalledWith({ url: `https://thanks.example/?subid=${subid}` }),
+    );
+    // Nothing left to write into the next test's storage.
+    await new Promise((r) => setTimeout(r, 10));
+    await writer.flush();
   });
 
   it('clearing removes every session with its request chunks and preview', async () => {
@@ -448,17 +500,17 @@ describe('background wiring: the cookie jar after load', () => {
   const jar = [cookie({ name: 'subid', value: '51ts6sgr1cbkdhljnrv' })];
 
   it('reads it once the landing has loaded, for the cookies its scripts wrote while loading', async () => {
-    const { webRequest, writer } = setup();
+    const { webRequest, webNavigation, writer } = setup();
     await landOn(webRequest, writer);
     const getAll = vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue(<never>jar);
     const url = 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv';
-    await fakeBrowser.webNavigation.onCompleted.trigger(<never>{
+    webNavigation.onCompleted.fire(<never>{
       tabId: 3,
       frameId: 0,
       url,
       timeStamp: 2000,
     });
-    await fakeBrowser.webNavigation.onCompleted.trigger(<never>{
+    webNavigation.onCompleted.fire(<never>{
       tabId: 3,
       frameId: 0,
       url: 'https://lp.example/about',
@@ -467,7 +519,7 @@ describe('background wiring: the cookie jar after load', () => {
     await vi.waitFor(() => expect(getAll).toHaveBeenCalledWith({ url }));
     await new Promise((r) => setTimeout(r, 0));
     await writer.flush();
-    // A page without click ids: no read (workers registered by earlier tests hear the event too).
+    // A page without click ids: no read.
     expect(getAll.mock.calls.every(([q]) => (q as { url: string }).url === url)).toBe(true);
     expect((await sessionOfTab(3))?.observations).toEqual([
       expect.objectContaining({ place: 'cookie', name: 'subid', value: '51ts6sgr1cbkdhljnrv' }),

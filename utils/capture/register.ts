@@ -52,13 +52,21 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   // Documents the relay was put into: a hint like inFlight, so a page firing 1,000 tracker fetches
   // costs one injection, not 1,000. A restarted worker injects again; the relay ignores a second copy.
   const relayed = new Set<string>();
-  const relayOnce = (d: { tabId: number; frameId: number; documentId?: string }) => {
+  const handle = createMessageHandler({ browser, storage, writer });
+  /** pageUrl: the document's URL where the event gives it (a webRequest event gives the request's). */
+  const relayOnce = (d: { tabId: number; frameId: number; documentId?: string }, pageUrl?: string) => {
     if (d.documentId) {
       if (relayed.has(d.documentId)) return;
       if (relayed.size > 1000) relayed.clear();
       relayed.add(d.documentId);
     }
-    injectRelay(browser, d);
+    // The reports that waited for the relay come back with it, handled like its later messages.
+    const { tabId, frameId, documentId } = d;
+    injectRelay(
+      browser,
+      { tabId, frameId, documentId, pageUrl },
+      (report, sender) => void handle(report, sender),
+    );
   };
   const guard =
     <T>(fn: (d: T) => void) =>
@@ -124,7 +132,7 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   browser.webNavigation.onCompleted.addListener(
     guard((d) => {
       readJar(d);
-      if (d.frameId === 0 && d.tabId >= 0 && pageIds(d.url).length > 0) relayOnce(d);
+      if (d.frameId === 0 && d.tabId >= 0 && pageIds(d.url).length > 0) relayOnce(d, d.url);
     }),
   );
   browser.webNavigation.onCommitted.addListener(
@@ -148,7 +156,6 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     guard((tabId: number) => writer.push({ type: 'tab-closed', tabId, at: Date.now() })),
   );
 
-  const handle = createMessageHandler({ browser, storage, writer });
   browser.runtime.onMessage.addListener(
     (raw: unknown, sender: Parameters<typeof handle>[1], sendResponse: (r: unknown) => void) => {
       const reply = handle(raw, sender);

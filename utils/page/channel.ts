@@ -14,15 +14,15 @@
  * can dispatch and cancel these events too, so the relay passes on only the two kinds of report
  * a page may make; a page that cancels them only hides itself.
  *
- * A page's first report is its dearest: the relay's first message costs ~0.45 ms (the isolated
- * world builds its runtime API on first use) and the event across worlds ~0.15 ms. Holding the load
- * scan in the MAIN world for the background to pull with executeScript was tried and measured: the
- * pull cost the page ~0.3 ms, on every landing, where the message costs only on those with something to say.
- * Tried again, pulling at load and as the tab leaves, with no relay in a landing: the next page
- * loaded ~2-3 ms sooner (the relay's world costs the load that follows it: lab cookie landing,
- * one browser, extensions enabled in turns), but the MAIN world cannot ask for a pull, and what a
- * landing stores as the visitor leaves (lab leave.html: sessionStorage on the way to the offer)
- * was lost. The relay stays.
+ * A message from the relay is dear the first time: the isolated world builds its runtime API on
+ * first use (~0.45 ms). So what waited for the relay is not sent: the relay returns it, and the
+ * injection's result brings it to the background; a landing whose only report is its load scan's
+ * never builds that API. Pulling the load scan from the MAIN world with executeScript instead was
+ * tried twice. It cost the page ~0.3 ms on every landing, and with no relay in a landing at all
+ * the next page loaded ~2-3 ms sooner (the relay's world costs the load that follows it: lab
+ * cookie landing, one browser, extensions enabled in turns); but the MAIN world cannot ask for a
+ * pull, and what a landing stores as the visitor leaves (lab leave.html: sessionStorage on the
+ * way to the offer) was lost. The relay stays.
  */
 
 /** MAIN world → isolated world: a report for the background, as a JSON string. */
@@ -74,9 +74,16 @@ export function reportTo(win: Window & typeof globalThis): Send {
 /**
  * Isolated world: pass the page's reports on to the background, which validates them again. The
  * background puts the relay in after the page's first reports, so once it listens it says it is
- * here (RELAY_EVENT) and the MAIN world sends what was waiting.
+ * here (RELAY_EVENT) and the MAIN world offers what was waiting. Those come back as the return
+ * value, which is the injection's result in the background (entrypoints/page-watch.ts): no
+ * message from the page for them, and a landing whose only reports are its load scan's never
+ * builds its runtime API (~0.45 ms). Later reports go out with `send`.
  */
-export function relayReports(win: Window & typeof globalThis, send: Send) {
+export function relayReports(win: Window & typeof globalThis, send: Send): object[] {
+  const waiting: object[] = [];
+  let deliver: Send = (message) => {
+    if (waiting.length < MAX_WAITING) waiting.push(message);
+  };
   win.addEventListener(REPORT_EVENT, (e) => {
     const detail = (e as CustomEvent).detail;
     if (typeof detail !== 'string' || detail.length > MAX_DETAIL) return;
@@ -89,10 +96,12 @@ export function relayReports(win: Window & typeof globalThis, send: Send) {
     // The page can forge this event: it may report what it sent or stored, never ask for anything else.
     if (message && PAGE_REPORTS.has(message.type as string)) {
       e.preventDefault();
-      send(message);
+      deliver(message);
     }
   });
   win.dispatchEvent(new win.Event(RELAY_EVENT));
+  deliver = send;
+  return waiting;
 }
 
 /**
