@@ -10,14 +10,6 @@ export const HOOKED_TYPES = new Set(['xmlhttprequest', 'ping', 'other']);
 /** The build's browser; unit tests run without one, as Chrome. */
 const BROWSER: string = import.meta.env.BROWSER ?? 'chrome';
 
-/**
- * Chrome and Edge: put the relay (page-watch.js) into a top-level landing once loaded (click ids in
- * its URL: its page watch reports), and into a document that sends a tracker request (a thank-you
- * page: the page hook reports it), so their reports get out; utils/page/channel.ts says why it is
- * not on every page. Top-level only: the page scripts run nowhere else. It takes what the MAIN
- * world kept waiting; a second one does nothing. A page that has gone, or where nothing may run,
- * is not an error: its requests are captured anyway.
- */
 /** Where a report the relay brought back is handed, as if the page's content script had sent it. */
 export type Deliver = (
   report: unknown,
@@ -29,6 +21,15 @@ const InjectionResults = z.array(z.object({ result: z.unknown() }));
 /** The relay returns at most this many (utils/page/channel.ts keeps no more waiting). */
 const MAX_RETURNED = 50;
 
+/**
+ * Chrome and Edge: put the relay (page-watch.js) into a top-level landing once loaded (click ids in
+ * its URL: its page watch reports), and into a document that sends a tracker request (a thank-you
+ * page: the page hook reports it), so their reports get out; utils/page/channel.ts says why it is
+ * not on every page. Top-level only: the page scripts run nowhere else. It takes what the MAIN
+ * world kept waiting and returns it as its injection result, which goes to `deliver`; a second one
+ * does nothing. A page that has gone, or where nothing may run, is not an error: its requests are
+ * captured anyway.
+ */
 export function injectRelay(
   browser: Browser,
   d: { tabId: number; frameId: number; documentId?: string; pageUrl?: string },
