@@ -282,18 +282,27 @@ async function loadRatio(cycles = 20, loads = 5): Promise<Record<string, string 
       }
     }
     const off = ms.get(conditions[0] ?? '') ?? [];
+    const perCycle = (condition: string) =>
+      (ms.get(condition) ?? []).map((xs, i) => median(xs) / median(off[i] ?? []));
     const ratio = (condition: string) => {
-      const logs = (ms.get(condition) ?? []).map((xs, i) => Math.log(median(xs) / median(off[i] ?? [])));
+      const logs = perCycle(condition).map(Math.log);
       return Math.exp(logs.reduce((a, b) => a + b, 0) / logs.length);
+    };
+    /** How far one cycle's ratio strays: the middle half of them, so a reader sees the noise beside the figure. */
+    const spread = (condition: string) => {
+      const rs = perCycle(condition).sort((a, b) => a - b);
+      const at = (q: number) => rs[Math.min(rs.length - 1, Math.floor(q * rs.length))] ?? Number.NaN;
+      return `${at(0.25).toFixed(2)}–${at(0.75).toFixed(2)}`;
     };
     const all = (condition: string) => median((ms.get(condition) ?? []).flat());
     const out: Record<string, string | number> = {
       'landing load ms without extension, median': +all(conditions[0] ?? '').toFixed(2),
       'landing load ms with extension, median': +all(ours).toFixed(2),
       'landing load ratio with/without (target ≤ 1.05)': +ratio(ours).toFixed(3),
+      '  middle half of the per-cycle ratios': spread(ours),
     };
     for (const label of Object.keys(REFERENCE_WORKERS))
-      out[`  ${label}: load ratio`] = +ratio(label).toFixed(3);
+      out[`  ${label}: load ratio (middle half)`] = `${ratio(label).toFixed(3)} (${spread(label)})`;
     // What capture adds above what Chromium charges any extension that observes requests.
     out['  ours against the no-op webRequest extension'] = +(
       ratio(ours) / ratio('extension with five no-op webRequest listeners')
