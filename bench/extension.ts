@@ -47,12 +47,20 @@ interface TraceEvent {
   args?: { data?: { url?: string; scriptName?: string } };
 }
 
-/** A copy of the built extension whose two content scripts do nothing. */
-function emptyContentScripts(): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'postback-lens-floor-')), 'chrome-mv3');
+/**
+ * A copy of the built extension, in a folder of `root`, whose two content scripts do nothing; with
+ * `worker`, its service worker replaced too, and its name set to `label` (chrome://extensions tells
+ * the copies apart by name).
+ */
+function referenceBuild(root: string, label: string, worker?: string): string {
+  const dir = join(root, label.replace(/\W+/g, '-'));
   cpSync(EXTENSION_DIR, dir, { recursive: true });
   for (const script of ['page-watch.js', 'content-scripts/page-hooks.js'])
     writeFileSync(join(dir, script), '(function(){})();\n');
+  if (worker === undefined) return dir;
+  writeFileSync(join(dir, 'background.js'), worker);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, name: label }));
   return dir;
 }
 
@@ -125,7 +133,7 @@ export async function benchExtension(rounds = 15): Promise<Record<string, string
     withExt = await launch();
     // The floor: this extension with both content scripts emptied. What any content script costs a
     // page (the browser sets up an isolated world, runs two scripts) is in both; the difference is ours.
-    floorDir = emptyContentScripts();
+    floorDir = referenceBuild(mkdtempSync(join(tmpdir(), 'postback-lens-floor-')), 'chrome-mv3');
     floor = await launch({ extensionDir: floorDir });
 
     // Four pages: one the user merely visits (no click id: the common case), a landing that only
@@ -205,17 +213,6 @@ type Management = {
   getAll(): Promise<Array<{ id: string; name: string }>>;
   setEnabled(id: string, on: boolean): Promise<void>;
 };
-
-function referenceBuild(root: string, label: string, worker: string): string {
-  const dir = join(root, label.replace(/\W+/g, '-'));
-  cpSync(EXTENSION_DIR, dir, { recursive: true });
-  for (const script of ['page-watch.js', 'content-scripts/page-hooks.js'])
-    writeFileSync(join(dir, script), '(function(){})();\n');
-  writeFileSync(join(dir, 'background.js'), worker);
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, name: label }));
-  return dir;
-}
 
 /**
  * Landing load time with the extension vs without, in one browser. Two browsers launched the same
