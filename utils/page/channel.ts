@@ -19,8 +19,9 @@
  * injection's result brings it to the background; a landing whose only report is its load scan's
  * never builds that API. Pulling the load scan from the MAIN world with executeScript instead was
  * tried twice. It cost the page ~0.3 ms on every landing, and with no relay in a landing at all
- * the next page loaded ~2-3 ms sooner (the relay's world costs the load that follows it: lab
- * cookie landing, one browser, extensions enabled in turns); but the MAIN world cannot ask for a
+ * the next page loaded ~2-3 ms sooner (the relay's world costs the load that follows it, an empty
+ * relay's too, and also when the next page is on another site and in another process: lab cookie
+ * landing, one browser, extensions enabled in turns); but the MAIN world cannot ask for a
  * pull, and what a landing stores as the visitor leaves (lab leave.html: sessionStorage on the
  * way to the offer) was lost. The relay stays.
  */
