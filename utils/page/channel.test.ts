@@ -72,6 +72,21 @@ describe('page channel', () => {
     expect(returned[0]).toMatchObject({ i: 0 });
   });
 
+  it('returns at most 50 reports however many the page offers as the relay arrives', () => {
+    const win = freshWindow();
+    // A page that answers the relay's arrival with a flood of its own reports.
+    win.addEventListener(RELAY_EVENT, () => {
+      for (let i = 0; i < 500; i++)
+        win.dispatchEvent(
+          new win.CustomEvent(REPORT_EVENT, {
+            detail: JSON.stringify({ type: 'observations', observations: [], i }),
+            cancelable: true,
+          }),
+        );
+    });
+    expect(relayReports(win, vi.fn())).toHaveLength(50);
+  });
+
   it('a report that cannot be sent never throws into the page', () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
