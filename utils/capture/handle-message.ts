@@ -112,11 +112,7 @@ async function handle(
       // there, so the pages themselves carry no runtime listener. A tab where nothing can run (a
       // browser page) or nobody listens (no click id in its URL) is not an error for the panel.
       // The relay first, in case the page has none yet (still loading, or loaded before the extension was).
-      injectRelay(
-        deps.browser,
-        { tabId: message.tabId, frameId: 0 },
-        (report, from) => void self(report, from),
-      );
+      injectRelay(deps.browser, { tabId: message.tabId, frameId: 0 }, self);
       await deps.browser.scripting
         .executeScript({ target: { tabId: message.tabId }, func: dispatchInPage, args: [RESCAN_EVENT] })
         .catch(() => undefined);

@@ -1,6 +1,6 @@
 import type { browser as browserApi } from 'wxt/browser';
 import { z } from 'zod';
-import { MAIN_WORLD_BROWSERS, RELAY_FILE } from '../page/channel';
+import { MAIN_WORLD_BROWSERS, MAX_WAITING, RELAY_FILE } from '../page/channel';
 
 type Browser = typeof browserApi;
 
@@ -10,16 +10,14 @@ export const HOOKED_TYPES = new Set(['xmlhttprequest', 'ping', 'other']);
 /** The build's browser; unit tests run without one, as Chrome. */
 const BROWSER: string = import.meta.env.BROWSER ?? 'chrome';
 
-/** Where a report the relay brought back is handed, as if the page's content script had sent it. */
+/** Where a report the relay brought back is handed, as if the page's content script had sent it (the message handler). */
 export type Deliver = (
   report: unknown,
   sender: { id: string; tab: { id: number }; frameId: number; url: string },
-) => void;
+) => unknown;
 
 /** One result per frame; the relay's is the list of reports that waited for it (entrypoints/page-watch.ts). */
 const InjectionResults = z.array(z.object({ result: z.unknown() }));
-/** The relay returns at most this many (utils/page/channel.ts keeps no more waiting). */
-const MAX_RETURNED = 50;
 
 /**
  * Chrome and Edge: put the relay (page-watch.js) into a top-level landing once loaded (click ids in
@@ -42,7 +40,7 @@ export function injectRelay(
   type Injection = Parameters<Browser['scripting']['executeScript']>[0];
   const handOn = async (results: unknown) => {
     const reports = (InjectionResults.safeParse(results).data ?? []).flatMap(({ result }) =>
-      Array.isArray(result) ? result.slice(0, MAX_RETURNED) : [],
+      Array.isArray(result) ? result.slice(0, MAX_WAITING) : [],
     );
     if (reports.length === 0) return;
     // The page's URL as the browser gives it (a report names its own, which the page can forge).

@@ -264,7 +264,7 @@ describe('background wiring', () => {
     expect(await ask({ type: 'rescan-tab', tabId: 4 })).toEqual({ ok: true, data: null });
   });
 
-  it('puts the relay into a landing once parsed and into a page that sends a tracker request, and nowhere else', async () => {
+  it('puts the relay into a landing once loaded and into a page that sends a tracker request, and nowhere else', async () => {
     const { webRequest, webNavigation } = setup();
     const executeScript = vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>[]);
     const relays = () =>

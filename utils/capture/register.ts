@@ -62,11 +62,7 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     }
     // The reports that waited for the relay come back with it, handled like its later messages.
     const { tabId, frameId, documentId } = d;
-    injectRelay(
-      browser,
-      { tabId, frameId, documentId, pageUrl },
-      (report, sender) => void handle(report, sender),
-    );
+    injectRelay(browser, { tabId, frameId, documentId, pageUrl }, handle);
   };
   const guard =
     <T>(fn: (d: T) => void) =>

@@ -41,7 +41,7 @@ export const MAIN_WORLD_BROWSERS = ['chrome', 'edge'];
 
 const MAX_DETAIL = 80 * 1024;
 /** Reports kept for a relay that has not arrived (a page that reports without one is not ours to fill memory). */
-const MAX_WAITING = 50;
+export const MAX_WAITING = 50;
 const PAGE_REPORTS = new Set(['page-request', 'observations']);
 
 export type Send = (message: object) => void;
