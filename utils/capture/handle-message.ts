@@ -5,10 +5,10 @@ type Browser = typeof browserApi;
 
 import { exportSession } from '../export/json';
 import { type Message, parseMessage, type Reply } from '../messages';
-import { dispatchInPage, RESCAN_EVENT } from '../page/channel';
+import { dispatchInPage, MAIN_WORLD_BROWSERS, RESCAN_EVENT } from '../page/channel';
 import { loadSession, parseIndex, parseSessionHeader, removeSessions, sessionKey } from '../storage';
 import { jarObservations } from './cookie-jar';
-import { injectRelay } from './inject-relay';
+import { pullReports } from './page-reports';
 import { performReplay } from './replay';
 import type { SessionWriter } from './session-writer';
 
@@ -17,10 +17,13 @@ import type { SessionWriter } from './session-writer';
  * extension, gets no answer; a handler that fails answers `{ok:false}` and never throws.
  */
 
+/** The build's browser; unit tests run without one, as Chrome. */
+const BROWSER: string = import.meta.env.BROWSER ?? 'chrome';
+
 type Sender = { id?: string; tab?: { id?: number }; frameId?: number; url?: string };
 
 /**
- * What a content script may say. It speaks for a web page (it relays the page hook's events, which
+ * What a content script may say. It speaks for a web page (it passes on the page world's reports, which
  * the page can forge), so it reports what it saw and nothing more: exports, replays, clears and
  * rescans come only from the extension's own pages.
  */
@@ -60,7 +63,7 @@ async function handle(
   sender: Sender,
   deps: MessageDeps,
   now: () => number,
-  /** This handler: what the relay brings back is handled as the page's own report. */
+  /** This handler: what a pull brings back is handled as the page's own report. */
   self: (raw: unknown, sender: Sender) => unknown,
 ): Promise<unknown> {
   const { writer, storage } = deps;
@@ -108,14 +111,16 @@ async function handle(
       return replay;
     }
     case 'rescan-tab': {
-      // One event dispatched in the tab's page (utils/page/channel.ts): the page watch listens for it
-      // there, so the pages themselves carry no runtime listener. A tab where nothing can run (a
-      // browser page) or nobody listens (no click id in its URL) is not an error for the panel.
-      // The relay first, in case the page has none yet (still loading, or loaded before the extension was).
-      injectRelay(deps.browser, { tabId: message.tabId, frameId: 0 }, self);
-      await deps.browser.scripting
-        .executeScript({ target: { tabId: message.tabId }, func: dispatchInPage, args: [RESCAN_EVENT] })
-        .catch(() => undefined);
+      // The page watch reads the page again and what it finds comes back (utils/page/channel.ts):
+      // pulled from the MAIN world on Chrome and Edge, an event for Firefox's watch, which sends it.
+      // A tab where nothing can run (a browser page) or nobody listens (no click id in its URL) is
+      // not an error for the panel.
+      if (MAIN_WORLD_BROWSERS.includes(BROWSER))
+        await pullReports(deps.browser, storage, { tabId: message.tabId, frameId: 0 }, self, true);
+      else
+        await deps.browser.scripting
+          .executeScript({ target: { tabId: message.tabId }, func: dispatchInPage, args: [RESCAN_EVENT] })
+          .catch(() => undefined);
       return null;
     }
     case 'clear-sessions': {

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
-import { RELAY_FILE, RESCAN_EVENT } from '../page/channel';
+import { PULL_KEY, SIGNAL_PATH, SIGNAL_PREFIX, TOKEN } from '../page/channel';
 import { loadSession } from '../storage';
 import { registerCapture } from './register';
 
@@ -42,6 +42,24 @@ function setup() {
 }
 
 const base = { frameId: 0, method: 'GET', timeStamp: 1000, tabId: 3 };
+const SUBID = '51ts6sgr1cbkdhljnrv';
+const LANDING = `https://lp.example/?subid=${SUBID}`;
+/** A documentId as Chromium gives it. */
+const DOC = '4F1C0A9E2B7D44D1A8E3C6B5F0917D2E';
+/** A pull, as the background asks executeScript for it. */
+type Pull = {
+  target: object;
+  world: string;
+  func: (...a: unknown[]) => unknown;
+  args: [string, string, boolean];
+};
+/** A page watch's report of a hidden input holding the subid, naming `pageUrl` as its page. */
+const foundIn = (name: string, pageUrl: string) => ({
+  type: 'observations',
+  pageUrl,
+  ids: [SUBID],
+  observations: [{ place: 'hidden-input', name, value: SUBID, raw: SUBID, where: 'form', at: 1 }],
+});
 
 /** A cookie of lp.example as `cookies.getAll` returns it. */
 function cookie(fields: {
@@ -244,31 +262,33 @@ describe('background wiring', () => {
 
   it('asks the tab to read its page again when the panel opens on it, and answers even where nothing can run', async () => {
     setup();
+    vi.spyOn(fakeBrowser.webNavigation, 'getFrame').mockResolvedValue(<never>{
+      documentId: DOC,
+      url: LANDING,
+    });
     const executeScript = vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>[]);
     expect(await ask({ type: 'rescan-tab', tabId: 3 })).toEqual({ ok: true, data: null });
-    const [relay, injection] = executeScript.mock.calls.map(([i]) => i) as unknown as [
-      { target: object; files: string[] },
-      { target: { tabId: number }; func: (name: string) => void; args: string[] },
-    ];
-    // The relay first (a page still loading, or loaded before the extension, has none), then the event.
-    expect(relay).toMatchObject({ target: { tabId: 3, frameIds: [0] }, files: [RELAY_FILE] });
-    expect(injection.target).toEqual({ tabId: 3 });
-    expect(injection.args).toEqual([RESCAN_EVENT]);
-    // What runs in the tab: one event of that name on the page's window, nothing else.
-    const dispatched: string[] = [];
-    vi.stubGlobal('dispatchEvent', (e: Event) => dispatched.push(e.type));
-    injection.func(RESCAN_EVENT);
+    const [pull] = executeScript.mock.calls.map(([i]) => i) as unknown as [Pull];
+    // One pull, in the page's own world, of the document the browser shows in the tab, with a rescan.
+    expect(pull).toMatchObject({ target: { tabId: 3, documentIds: [DOC] }, world: 'MAIN' });
+    const [key, token, rescan] = pull.args;
+    expect([key, rescan]).toEqual([PULL_KEY, true]);
+    expect(token).toMatch(TOKEN);
+    expect(token.startsWith(`3-${DOC}-`)).toBe(true);
+    // What runs in the tab: the page channel's take function, given the token and the rescan.
+    const take = vi.fn(() => ['{}']);
+    vi.stubGlobal('window', { [Symbol.for(PULL_KEY)]: take });
+    expect(pull.func(...pull.args)).toEqual(['{}']);
     vi.unstubAllGlobals();
-    expect(dispatched).toEqual([RESCAN_EVENT]);
+    expect(take).toHaveBeenCalledWith(token, true);
     executeScript.mockRejectedValueOnce(new Error('Cannot access a chrome:// URL'));
     expect(await ask({ type: 'rescan-tab', tabId: 4 })).toEqual({ ok: true, data: null });
   });
 
-  it('puts the relay into a landing once loaded and into a page that sends a tracker request, and nowhere else', async () => {
+  it('pulls from a landing once loaded and from a page that sends a tracker request, and nowhere else', async () => {
     const { webRequest, webNavigation } = setup();
     const executeScript = vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>[]);
-    const relays = () =>
-      executeScript.mock.calls.map(([i]) => i as { target: object; files?: string[] }).filter((i) => i.files);
+    const pulls = () => executeScript.mock.calls.map(([i]) => (i as unknown as Pull).target);
     const frame = (frameId: number, url: string, documentId: string) =>
       ({ tabId: 3, frameId, url, documentId, parentFrameId: -1, processId: 1, timeStamp: 1000 }) as never;
     const commit = (frameId: number, url: string, documentId: string) =>
@@ -279,26 +299,25 @@ describe('background wiring', () => {
       } as never);
     const loaded = (frameId: number, url: string, documentId: string) =>
       webNavigation.onCompleted.fire(frame(frameId, url, documentId));
-    const subid = '51ts6sgr1cbkdhljnrv';
-    // Nothing while a page loads: the isolated world would slow it.
-    await commit(0, `https://lp.example/?subid=${subid}`, 'LANDING');
-    await commit(0, 'https://news.example/?q=1', 'ORDINARY');
-    expect(relays()).toEqual([]);
-    // Loaded: the landing's page watch has something to report; the ordinary page and a framed landing do not get one.
-    await loaded(0, `https://lp.example/?subid=${subid}`, 'LANDING');
-    await loaded(0, 'https://news.example/?q=1', 'ORDINARY');
-    await loaded(1, `https://lp.example/?subid=${subid}`, 'FRAMED');
-    expect(relays()).toEqual([
-      { target: { tabId: 3, documentIds: ['LANDING'] }, files: [RELAY_FILE], injectImmediately: true },
-    ]);
+    const [landing, ordinary, framed] = ['A', 'B', 'C'].map((c) => c.repeat(32)) as [string, string, string];
+    // Nothing while a page loads: its load scan is not done.
+    await commit(0, LANDING, landing);
+    await commit(0, 'https://news.example/?q=1', ordinary);
+    expect(pulls()).toEqual([]);
+    // Loaded: the landing's page watch may have something; the ordinary page and a framed landing do not.
+    await loaded(0, LANDING, landing);
+    await loaded(0, 'https://news.example/?q=1', ordinary);
+    await loaded(1, LANDING, framed);
+    await vi.waitFor(() => expect(pulls()).toEqual([{ tabId: 3, documentIds: [landing] }]));
     executeScript.mockClear();
-    const postback = `https://t.example/e89bcbe/postback?subid=${subid}&status=lead`;
+    const postback = `https://t.example/e89bcbe/postback?subid=${SUBID}&status=lead`;
     for (const [requestId, type, url, frameId] of [
       ['20', 'xmlhttprequest', postback, 0], // fetch or XHR: the hook reports it
       ['21', 'ping', postback, 0], // sendBeacon
       ['22', 'image', postback, 0], // a pixel: nothing in the page to report
       ['23', 'xmlhttprequest', 'https://news.example/api/comments', 0], // not a tracker
       ['24', 'xmlhttprequest', postback, 2], // from an iframe: the page scripts run in top frames only
+      ['25', 'xmlhttprequest', postback, 0], // the same document again: pulled already
     ] as const)
       webRequest.onBeforeRequest.fire({
         ...base,
@@ -306,38 +325,37 @@ describe('background wiring', () => {
         type,
         url,
         frameId,
-        documentId: `DOC${requestId}`,
+        documentId: `${requestId === '25' ? '20' : requestId}`.repeat(16),
       });
-    expect(relays()).toEqual([
-      { target: { tabId: 3, documentIds: ['DOC20'] }, files: [RELAY_FILE], injectImmediately: true },
-      { target: { tabId: 3, documentIds: ['DOC21'] }, files: [RELAY_FILE], injectImmediately: true },
-    ]);
-    // One injection each: the relay itself says it is here (channel.ts), no second script.
-    expect(executeScript).toHaveBeenCalledTimes(2);
+    await vi.waitFor(() =>
+      expect(pulls()).toEqual([
+        { tabId: 3, documentIds: ['20'.repeat(16)] },
+        { tabId: 3, documentIds: ['21'.repeat(16)] },
+      ]),
+    );
   });
 
-  it('takes the reports that waited for the relay from its injection result, as the page URL the browser gives', async () => {
+  it('takes the reports a pull brings back, as the page URL the browser gives', async () => {
     const { webRequest, webNavigation, writer } = setup();
     await landOn(webRequest, writer);
-    const subid = '51ts6sgr1cbkdhljnrv';
-    const landing = `https://lp.example/?subid=${subid}`;
     const getAll = vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue(<never>[]);
-    const found = (name: string) => ({
-      type: 'observations',
-      pageUrl: 'https://bank.example/',
-      ids: [subid],
-      observations: [{ place: 'hidden-input', name, value: subid, raw: subid, where: 'form', at: 1 }],
-    });
-    // What the relay returns is the page's: a forged command and junk among the reports do nothing.
-    const returned = [found('subid'), { type: 'clear-sessions' }, 'junk', null, found('click_id')];
+    // What the pull returns is the page's: a forged command and junk among the reports do nothing.
+    const returned = [
+      JSON.stringify(foundIn('subid', 'https://bank.example/')),
+      JSON.stringify({ type: 'clear-sessions' }),
+      'junk',
+      null,
+      { type: 'observations' }, // not a string: not a report as the page keeps them
+      JSON.stringify(foundIn('click_id', 'https://bank.example/')),
+    ];
     vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>[
       { frameId: 0, result: returned },
     ]);
     webNavigation.onCompleted.fire(<never>{
       tabId: 3,
       frameId: 0,
-      url: landing,
-      documentId: 'D1',
+      url: LANDING,
+      documentId: DOC,
       timeStamp: 2000,
     });
     await vi.waitFor(async () => {
@@ -349,20 +367,92 @@ describe('background wiring', () => {
     // A hooked tracker request's event gives the request's URL: the page's comes from the browser's frame.
     const getFrame = vi
       .spyOn(fakeBrowser.webNavigation, 'getFrame')
-      .mockResolvedValue(<never>{ url: `https://thanks.example/?subid=${subid}`, frameId: 0 });
+      .mockResolvedValue(<never>{ url: `https://thanks.example/?subid=${SUBID}`, frameId: 0 });
     webRequest.onBeforeRequest.fire({
       ...base,
       requestId: '9',
       type: 'ping',
-      url: `https://t.example/e89bcbe/postback?subid=${subid}`,
-      documentId: 'D2',
+      url: `https://t.example/e89bcbe/postback?subid=${SUBID}`,
+      documentId: 'D'.repeat(32),
     });
-    await vi.waitFor(() => expect(getFrame).toHaveBeenCalledWith({ documentId: 'D2' }));
+    await vi.waitFor(() => expect(getFrame).toHaveBeenCalledWith({ documentId: 'D'.repeat(32) }));
     await vi.waitFor(() =>
-      expect(getAll).toHaveBeenCalledWith({ url: `https://thanks.example/?subid=${subid}` }),
+      expect(getAll).toHaveBeenCalledWith({ url: `https://thanks.example/?subid=${SUBID}` }),
     );
     // Nothing left to write into the next test's storage.
     await new Promise((r) => setTimeout(r, 10));
+    await writer.flush();
+  });
+
+  it('takes a report a leaving page signalled in a cookie, removes the cookie at once, and ignores forged ones', async () => {
+    const { webRequest, webNavigation, writer, cookieChanged } = setup();
+    await landOn(webRequest, writer);
+    const getAll = vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue(<never>[]);
+    const remove = vi.spyOn(fakeBrowser.cookies, 'remove').mockResolvedValue(<never>null);
+    const executeScript = vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>[]);
+    // The landing's load pull hands the page its token.
+    webNavigation.onCompleted.fire(<never>{
+      tabId: 3,
+      frameId: 0,
+      url: LANDING,
+      documentId: DOC,
+      timeStamp: 2000,
+    });
+    await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(1));
+    const token = (executeScript.mock.calls[0]?.[0] as unknown as Pull | undefined)?.args[1] ?? '';
+    const signal = (name: string, report: unknown, fields: object = {}) =>
+      cookieChanged.fire({
+        removed: false,
+        cause: 'explicit',
+        cookie: {
+          name,
+          value: typeof report === 'string' ? report : encodeURIComponent(JSON.stringify(report)),
+          domain: 'lp.example',
+          path: SIGNAL_PATH,
+          storeId: '0',
+          hostOnly: true,
+          ...fields,
+        },
+      });
+    const observed = async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      await writer.flush();
+      return (await sessionOfTab(3))?.observations.map((o) => o.name);
+    };
+    // Forged: a made-up mac, another tab's id with this mac, junk, a command, an unknown path.
+    const [tab, doc, mac] = token.split('-') as [string, string, string];
+    signal(`${SIGNAL_PREFIX}${tab}-${doc}-${'0'.repeat(32)}`, foundIn('forged1', LANDING));
+    signal(`${SIGNAL_PREFIX}5-${doc}-${mac}`, foundIn('forged2', LANDING));
+    signal(`${SIGNAL_PREFIX}${token}`, '%E0%A4%A');
+    signal(`${SIGNAL_PREFIX}${token}`, { type: 'clear-sessions' });
+    signal(`${SIGNAL_PREFIX}${token}`, foundIn('elsewhere', LANDING), { path: '/' });
+    // Removed from the jar (or an overwrite's first half): nothing to take.
+    cookieChanged.fire({ removed: true, cause: 'explicit', cookie: { name: `${SIGNAL_PREFIX}${token}` } });
+    expect(await observed()).toEqual([]);
+    expect(executeScript).toHaveBeenCalledTimes(1);
+    // Every signal cookie goes from the jar as it arrives, a forged one too.
+    expect(remove).toHaveBeenCalledWith({
+      url: `http://lp.example${SIGNAL_PATH}`,
+      name: `${SIGNAL_PREFIX}${token}`,
+      storeId: '0',
+    });
+    expect(remove).toHaveBeenCalledWith(expect.objectContaining({ name: `${SIGNAL_PREFIX}5-${doc}-${mac}` }));
+
+    // The page's own: taken, with the page URL it names, which is on the cookie's host.
+    signal(`${SIGNAL_PREFIX}${token}`, foundIn('subid', LANDING));
+    expect(await observed()).toEqual(['subid']);
+    expect(getAll).toHaveBeenLastCalledWith({ url: LANDING });
+    // A page URL on another host (or an extension page) is not believed: the cookie's host root is read.
+    signal(`${SIGNAL_PREFIX}${token}`, foundIn('click_id', 'chrome-extension://abc/panel.html'));
+    expect(await observed()).toEqual(['subid', 'click_id']);
+    expect(getAll).toHaveBeenLastCalledWith({ url: 'http://lp.example/' });
+    // An empty one asks for a pull of that document.
+    signal(`${SIGNAL_PREFIX}${token}`, '');
+    await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(2));
+    expect((executeScript.mock.calls[1]?.[0] as unknown as Pull | undefined)?.target).toEqual({
+      tabId: 3,
+      documentIds: [DOC],
+    });
     await writer.flush();
   });
 

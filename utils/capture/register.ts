@@ -8,7 +8,7 @@ import { loadSession, parseIndex } from '../storage';
 import { BADGES, badgeState } from './badge';
 import { jarObservations, noteSessionCookie } from './cookie-jar';
 import { createMessageHandler } from './handle-message';
-import { HOOKED_TYPES, injectRelay } from './inject-relay';
+import { HOOKED_TYPES, isSignal, pullReports, takeSignal } from './page-reports';
 import { createSessionWriter, type SessionWriter } from './session-writer';
 import {
   completeEvent,
@@ -49,20 +49,20 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     const ids = d.tabId < 0 ? [] : modelDeps.idsOf(d.url);
     if (ids.length > 0) void checkCookies(browser, storage, writer, d, ids).catch(report);
   };
-  // Documents the relay was put into: a hint like inFlight, so a page firing 1,000 tracker fetches
-  // costs one injection, not 1,000. A restarted worker injects again; the relay ignores a second copy.
-  const relayed = new Set<string>();
+  // Documents pulled from for a tracker request: a hint like inFlight, so a page firing 1,000
+  // tracker fetches costs one pull, not 1,000 (its later reports come as signal cookies). A
+  // restarted worker pulls again, which costs one empty pull.
+  const pulled = new Set<string>();
   const handle = createMessageHandler({ browser, storage, writer });
   /** pageUrl: the document's URL where the event gives it (a webRequest event gives the request's). */
-  const relayOnce = (d: { tabId: number; frameId: number; documentId?: string }, pageUrl?: string) => {
+  const pull = (d: { tabId: number; frameId: number; documentId?: string }, pageUrl?: string) => {
     if (d.documentId) {
-      if (relayed.has(d.documentId)) return;
-      if (relayed.size > 1000) relayed.clear();
-      relayed.add(d.documentId);
+      if (pulled.has(d.documentId)) return;
+      if (pulled.size > 1000) pulled.clear();
+      pulled.add(d.documentId);
     }
-    // The reports that waited for the relay come back with it, handled like its later messages.
     const { tabId, frameId, documentId } = d;
-    injectRelay(browser, { tabId, frameId, documentId, pageUrl }, handle);
+    void pullReports(browser, storage, { tabId, frameId, documentId, pageUrl }, handle).catch(report);
   };
   const guard =
     <T>(fn: (d: T) => void) =>
@@ -79,8 +79,8 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     guard((d) => {
       const event = startEvent(d);
       push(d.requestId, event);
-      // A tracker request the page hook reports on (fetch, XHR, beacon): its report needs the relay.
-      if (event && HOOKED_TYPES.has(d.type)) relayOnce(d);
+      // A tracker request the page hook reports on (fetch, XHR, beacon): take its report now.
+      if (event && HOOKED_TYPES.has(d.type)) pull(d);
     }),
     filter,
     ['requestBody'],
@@ -122,13 +122,12 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
 
   // The page has loaded (its load handlers too): cookies it wrote meanwhile are in the jar now, so
   // the page need not report them (utils/page/watch.ts). Subframes too: a landing can be framed.
-  // A landing (click ids in its URL) has loaded: bring it the relay for what its page watch reports
-  // (its load scan waits for it in the MAIN world). Not while it loads: an isolated world, even an
-  // empty script's, made each lab landing load ~3 ms (8-9%) later from the manifest at document_start.
+  // A landing (click ids in its URL) has loaded: take what its page watch found (its load scan
+  // waits in the MAIN world), and hand it the token for what it reports later (utils/page/channel.ts).
   browser.webNavigation.onCompleted.addListener(
     guard((d) => {
       readJar(d);
-      if (d.frameId === 0 && d.tabId >= 0 && pageIds(d.url).length > 0) relayOnce(d, d.url);
+      if (d.frameId === 0 && d.tabId >= 0 && pageIds(d.url).length > 0) pull(d, d.url);
     }),
   );
   browser.webNavigation.onCommitted.addListener(
@@ -144,9 +143,13 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
       });
     }),
   );
-  // A server session cookie written (PHPSESSID by the landing's response): when, so the jar read above can date it.
+  // A page's signal cookie (a report from a landing, utils/page/channel.ts); or a server session
+  // cookie written (PHPSESSID by the landing's response): when, so the jar read above can date it.
   browser.cookies.onChanged.addListener(
-    guard((change) => void noteSessionCookie(storage, change, Date.now()).catch(report)),
+    guard((change) => {
+      if (isSignal(change)) void takeSignal(browser, storage, change, handle).catch(report);
+      else void noteSessionCookie(storage, change, Date.now()).catch(report);
+    }),
   );
   browser.tabs.onRemoved.addListener(
     guard((tabId: number) => writer.push({ type: 'tab-closed', tabId, at: Date.now() })),

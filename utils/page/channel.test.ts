@@ -1,95 +1,130 @@
 // @vitest-environment jsdom
 import { describe, expect, it, vi } from 'vitest';
-import { dispatchInPage, RELAY_EVENT, REPORT_EVENT, RESCAN_EVENT, relayReports, reportTo } from './channel';
+import {
+  dispatchInPage,
+  PULL_KEY,
+  pageChannel,
+  pullInPage,
+  RESCAN_EVENT,
+  SIGNAL_PATH,
+  SIGNAL_PREFIX,
+} from './channel';
 
-/** A window of its own (an iframe's): relays of other tests do not listen on it. */
+/** A window of its own (an iframe's), whose cookie writes the test records. */
 function freshWindow() {
   const frame = document.createElement('iframe');
   document.body.append(frame);
-  return frame.contentWindow as Window & typeof globalThis;
+  const win = frame.contentWindow as Window & typeof globalThis;
+  const cookies: string[] = [];
+  Object.defineProperty(win.document, 'cookie', {
+    configurable: true,
+    set: (line: string) => cookies.push(line),
+    get: () => '',
+  });
+  const take = (token?: string, rescan?: boolean) =>
+    (win as unknown as Record<symbol, (t?: string, r?: boolean) => string[]>)[Symbol.for(PULL_KEY)]?.(
+      token,
+      rescan,
+    );
+  return { win, cookies, take };
 }
 
-describe('page channel', () => {
-  it('carries a page report from the MAIN world to the relay as plain JSON', () => {
-    const send = vi.fn();
-    relayReports(window, send);
-    const report = {
-      type: 'page-request',
-      via: 'beacon',
-      url: 'https://t.example/k/postback?subid=x',
-      at: 1,
-    };
-    reportTo(window)(report);
-    expect(send.mock.calls).toEqual([[report]]);
+const TOKEN = `3-${'4F1C0A9E2B7D44D1A8E3C6B5F0917D2E'}-${'0123456789abcdef'.repeat(2)}`;
+const found = { type: 'observations', observations: [{ place: 'hidden-input' }] };
+const beacon = { type: 'page-request', via: 'beacon', url: 'https://t.example/k/postback?subid=x' };
+
+describe('page channel (MAIN world)', () => {
+  it('keeps reports for the pull, which takes them once as JSON copies', () => {
+    const { win, cookies, take } = freshWindow();
+    const send = pageChannel(win);
+    const report = { ...found };
+    send(report);
+    send(beacon);
+    report.type = 'changed later';
+    expect(take()?.map((d) => JSON.parse(d))).toEqual([found, beacon]);
+    expect(take()).toEqual([]);
+    expect(cookies).toEqual([]); // no token yet: nothing signalled
   });
 
-  it('passes on only the reports a page may make: forged commands, junk and floods stay behind', () => {
-    const send = vi.fn();
-    relayReports(window, send);
-    const dispatch = (detail: unknown) => window.dispatchEvent(new CustomEvent(REPORT_EVENT, { detail }));
-    dispatch(JSON.stringify({ type: 'clear-sessions' }));
-    dispatch(JSON.stringify({ type: 'replay', url: 'https://bank.example/', withCookies: true }));
-    dispatch(JSON.stringify({ type: 'export-session', tabId: 1 }));
-    dispatch('not json');
-    dispatch('null');
-    dispatch({ type: 'page-request' }); // an object, not a string
-    dispatch(JSON.stringify({ type: 'observations', pad: 'x'.repeat(100 * 1024) }));
-    expect(send).not.toHaveBeenCalled();
-    dispatch(JSON.stringify({ type: 'observations', observations: [] }));
-    expect(send.mock.calls).toEqual([[{ type: 'observations', observations: [] }]]);
+  it('after a pull hands over the token, a report rides in a cookie on its own path, named with the token', () => {
+    const { win, cookies, take } = freshWindow();
+    const send = pageChannel(win);
+    take('not a token'); // the page can call it too: no token from it
+    send(found);
+    expect(cookies).toEqual([]);
+    take(TOKEN);
+    send(beacon);
+    expect(cookies).toHaveLength(1);
+    const [pair, ...attributes] = (cookies[0] ?? '').split('; ');
+    expect(pair).toBe(`${SIGNAL_PREFIX}${TOKEN}=${encodeURIComponent(JSON.stringify(beacon))}`);
+    expect(attributes).toEqual([`path=${SIGNAL_PATH}`, 'max-age=60', 'samesite=strict']);
+    expect(take()).toEqual([]);
   });
 
-  it('keeps what no relay took until one arrives, which returns it (the injection result); later reports go straight through', () => {
-    const win = freshWindow();
-    const report = reportTo(win);
-    report({ type: 'observations', observations: [{ place: 'hidden-input' }] });
-    report({ type: 'page-request', via: 'beacon', url: 'https://t.example/k/postback' });
-    win.dispatchEvent(new win.Event(RELAY_EVENT)); // the page can say a relay came: nobody takes them yet
-    const send = vi.fn();
-    // The relay says it is here as it starts to listen, and returns what waited instead of sending it.
-    const returned = relayReports(win, send) as Array<{ type: string }>;
-    expect(returned.map((m) => m.type)).toEqual(['observations', 'page-request']);
-    expect(send).not.toHaveBeenCalled();
-    win.dispatchEvent(new win.Event(RELAY_EVENT)); // said again: nothing is waiting any more
-    report({ type: 'observations', observations: [] });
-    expect(send.mock.calls).toEqual([[{ type: 'observations', observations: [] }]]);
-    expect(returned).toHaveLength(2);
+  it('a report too long for a cookie waits, and an empty cookie asks for a pull', () => {
+    const { win, cookies, take } = freshWindow();
+    const send = pageChannel(win);
+    take(TOKEN);
+    const long = { type: 'page-request', via: 'fetch', url: 'https://t.example/', body: 'x'.repeat(5000) };
+    send(long);
+    expect(cookies).toEqual([`${SIGNAL_PREFIX}${TOKEN}=; path=${SIGNAL_PATH}; max-age=60; samesite=strict`]);
+    expect(take()?.map((d) => JSON.parse(d))).toEqual([long]);
   });
 
-  it('dispatchInPage (run in the page by the background) dispatches the event there', () => {
+  it('a report that cannot be signalled (cookies throw) waits for a pull', () => {
+    const { win, take } = freshWindow();
+    Object.defineProperty(win.document, 'cookie', {
+      configurable: true,
+      set: () => {
+        throw new DOMException('The document is sandboxed', 'SecurityError');
+      },
+    });
+    const send = pageChannel(win);
+    take(TOKEN);
+    expect(() => send(beacon)).not.toThrow();
+    expect(take()?.map((d) => JSON.parse(d))).toEqual([beacon]);
+  });
+
+  it('a rescan in the pull reads the page and returns what it found, not in a cookie', () => {
+    const { win, cookies, take } = freshWindow();
+    const send = pageChannel(win);
+    take(TOKEN);
+    win.addEventListener(RESCAN_EVENT, () => send(found));
+    expect(take(TOKEN, true)?.map((d) => JSON.parse(d))).toEqual([found]);
+    expect(cookies).toEqual([]);
+  });
+
+  it('pullInPage (run in the page by the background) hands over the token and returns what waits; a page without a channel gives nothing', () => {
+    expect(pullInPage('postback-lens:nothing-here', TOKEN, false)).toEqual([]);
+    const send = pageChannel(window);
+    send(found);
+    expect(pullInPage(PULL_KEY, TOKEN, false)).toEqual([JSON.stringify(found)]);
+    // A page-defined look-alike that is not a function gives nothing either.
+    Object.defineProperty(window, Symbol.for(PULL_KEY), { value: 'junk', configurable: true });
+    expect(pullInPage(PULL_KEY, TOKEN, true)).toEqual([]);
+  });
+
+  it('dispatchInPage (Firefox: run in the page by the background) dispatches the event there', () => {
     const seen = vi.fn();
     window.addEventListener(RESCAN_EVENT, seen);
     dispatchInPage(RESCAN_EVENT);
     expect(seen).toHaveBeenCalledTimes(1);
   });
 
-  it('keeps at most 50 reports for a relay that never comes', () => {
-    const win = freshWindow();
-    const report = reportTo(win);
-    for (let i = 0; i < 80; i++) report({ type: 'observations', observations: [], i });
-    const returned = relayReports(win, vi.fn());
-    expect(returned).toHaveLength(50);
-    expect(returned[0]).toMatchObject({ i: 0 });
+  it('keeps at most 50 reports for a pull that never comes', () => {
+    const { win, take } = freshWindow();
+    const send = pageChannel(win);
+    for (let i = 0; i < 80; i++) send({ type: 'observations', observations: [], i });
+    const kept = take() ?? [];
+    expect(kept).toHaveLength(50);
+    expect(JSON.parse(kept[0] ?? '')).toMatchObject({ i: 0 });
   });
 
-  it('returns at most 50 reports however many the page offers as the relay arrives', () => {
-    const win = freshWindow();
-    // A page that answers the relay's arrival with a flood of its own reports.
-    win.addEventListener(RELAY_EVENT, () => {
-      for (let i = 0; i < 500; i++)
-        win.dispatchEvent(
-          new win.CustomEvent(REPORT_EVENT, {
-            detail: JSON.stringify({ type: 'observations', observations: [], i }),
-            cancelable: true,
-          }),
-        );
-    });
-    expect(relayReports(win, vi.fn())).toHaveLength(50);
-  });
-
-  it('a report that cannot be sent never throws into the page', () => {
+  it('a report that cannot be made into JSON never throws into the page', () => {
+    const { win, take } = freshWindow();
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    expect(() => reportTo(window)(circular)).not.toThrow();
+    expect(() => pageChannel(win)(circular)).not.toThrow();
+    expect(take()).toEqual([]);
   });
 });

@@ -1,114 +1,130 @@
 /**
- * How the page-side scripts talk. On Chrome and Edge the page watch and the hooks run in the
- * page's own (MAIN) world, where touching the DOM costs nothing extra; an isolated-world script
- * only relays their reports to the background, and it is not on every page: the background puts
- * it into a landing (click ids in its URL) once loaded and into a page that sends a tracker
- * request (utils/capture/inject-relay.ts). Not from the manifest at document_start: an isolated
- * world, even an empty script's, made a lab landing load ~3 ms (8-9%) later, though traces of the
- * script itself show ~0.27 ms (an isolated-world script's first `document.addEventListener` costs
- * ~0.4 ms, its first `chrome.runtime` access ~0.5 ms). Until a relay takes them, reports wait in
- * the MAIN world.
+ * How the page-side scripts reach the background. On Chrome and Edge the page watch and the hooks
+ * run in the page's own (MAIN) world, which has no extension API, and no isolated-world script is
+ * put into pages at all: an isolated world, even an empty script's, made the page that loads next
+ * ~2-3 ms (5-9%) slower, also when that page was on another site and in another process (lab
+ * landings, one browser, extensions enabled in turns), and its first `chrome.runtime` use cost the
+ * page ~0.45 ms. So reports wait in the MAIN world and travel two other ways:
  *
- * Reports travel as JSON strings in cancelable window events: objects do not cross worlds, and
- * the relay cancels the events it takes, so the MAIN world knows whether one was there. The page
- * can dispatch and cancel these events too, so the relay passes on only the two kinds of report
- * a page may make; a page that cancels them only hides itself.
+ * - Pulled: the background runs a one-line function in the MAIN world (executeScript) that takes
+ *   what waits, when a landing has loaded, when a page sends a tracker request, and when the panel
+ *   opens on the tab (utils/capture/page-reports.ts). Its result is the reports.
+ * - Signalled: that pull hands the page a token. A report made after it (a landing storing the
+ *   subid as the visitor clicks to the offer, lab leave.html) rides in a cookie named with the
+ *   token, on a path no request uses (SIGNAL_PATH), so no server is ever sent it and the page's
+ *   `document.cookie` never shows it; cookies.onChanged brings it to the background, which removes
+ *   it at once. A cookie because the page may be leaving: a pull would find it gone (tried: the
+ *   leave.html observation was lost in 3 of 3 runs), while a cookie write is in the jar before the
+ *   next page is asked for. A report too long for a cookie waits for a pull, and the cookie only
+ *   asks for one. Where cookies are off, reports wait for the next pull.
  *
- * A message from the relay is dear the first time: the isolated world builds its runtime API on
- * first use (~0.45 ms). So what waited for the relay is not sent: the relay returns it, and the
- * injection's result brings it to the background; a landing whose only report is its load scan's
- * never builds that API. Pulling the load scan from the MAIN world with executeScript instead was
- * tried twice. It cost the page ~0.3 ms on every landing, and with no relay in a landing at all
- * the next page loaded ~2-3 ms sooner (the relay's world costs the load that follows it, an empty
- * relay's too, and also when the next page is on another site and in another process: lab cookie
- * landing, one browser, extensions enabled in turns); but the MAIN world cannot ask for a
- * pull, and what a landing stores as the visitor leaves (lab leave.html: sessionStorage on the
- * way to the offer) was lost. The relay stays.
+ * The token is `tabId-documentId-mac`, an HMAC the background checks, so a page cannot speak for
+ * another tab; the page can forge its own reports anyway, so the background validates them (Zod)
+ * and takes only the two kinds a page may make.
+ *
+ * Firefox (MV2) has no MAIN-world content scripts: its isolated script runs the page watch itself
+ * and uses runtime messages (entrypoints/page-watch.ts).
  */
 
-/** MAIN world → isolated world: a report for the background, as a JSON string. */
-export const REPORT_EVENT = 'postback-lens:report';
-/** Extension → page watch (dispatched by an injected one-liner when the panel opens on the tab). */
+/** Extension → page watch (dispatched by the pull when the panel opens on the tab). */
 export const RESCAN_EVENT = 'postback-lens:rescan';
-/** Relay → MAIN world: a relay has arrived; reports still waiting are sent again. */
-export const RELAY_EVENT = 'postback-lens:relay';
+/** The window property (a registered symbol, so the pull finds it) holding the MAIN world's take function. */
+export const PULL_KEY = 'postback-lens:pull';
+/** Signal cookies are named `SIGNAL_PREFIX + token`. */
+export const SIGNAL_PREFIX = 'postback-lens-';
+/** A path no page or request has: cookies are sent and shown only under their path. */
+export const SIGNAL_PATH = '/.postback-lens-signal';
+/** A signal the background did not take (the worker was stopped and woke too late) expires by itself. */
+const SIGNAL_SECONDS = 60;
+/** What one cookie may carry (Chromium keeps name + value up to 4096 bytes; the name takes ~90). */
+const MAX_SIGNAL_VALUE = 3800;
+/** `tabId-documentId-mac`, as the background makes it (utils/capture/page-reports.ts). */
+export const TOKEN = /^(\d{1,10})-([0-9A-F]{32})-([0-9a-f]{32})$/;
 
-/** The relay as built (entrypoints/page-watch.ts), for the background to inject. */
-export const RELAY_FILE = '/page-watch.js';
-
-/** Browsers where the watch and hooks run in the MAIN world (Firefox MV2 has no MAIN-world content scripts). */
+/** Where the watch and hooks run in the MAIN world (Firefox MV2 has no MAIN-world content scripts). */
 export const MAIN_WORLD_BROWSERS = ['chrome', 'edge'];
 
-const MAX_DETAIL = 80 * 1024;
-/** Reports kept for a relay that has not arrived (a page that reports without one is not ours to fill memory). */
+/** Reports kept for a pull that has not come (a page that reports without one is not ours to fill memory). */
 export const MAX_WAITING = 50;
-const PAGE_REPORTS = new Set(['page-request', 'observations']);
+/** The longest report kept (a body is cut at 16 KB before it gets here: utils/page/hook.ts). */
+export const MAX_DETAIL = 80 * 1024;
 
 export type Send = (message: object) => void;
 
 /**
- * MAIN world: a report goes out as a window event; one no relay took waits until a relay arrives
- * (RELAY_EVENT). Never throws into the page.
+ * MAIN world: a report waits for the next pull, or, once a pull has handed the page a token, goes
+ * out as a signal cookie. The take function is a non-enumerable window property under a
+ * registered symbol, there from the start: a pull can come before the page's first report (a
+ * thank-you page's fetch is pulled from as it starts, its report comes with the answer). Never
+ * throws into the page.
  */
-export function reportTo(win: Window & typeof globalThis): Send {
+export function pageChannel(win: Window & typeof globalThis): Send {
   const stringify = JSON.stringify;
+  const encode = encodeURIComponent;
+  const doc = win.document;
+  /** JSON strings: what a pull returns is a copy of the report as it was made. */
   let waiting: string[] = [];
-  /** True when a relay took it (cancelled the event). */
-  const offer = (detail: string) =>
-    !win.dispatchEvent(new win.CustomEvent(REPORT_EVENT, { detail, cancelable: true }));
-  const retry = () => {
-    waiting = waiting.filter((detail) => !offer(detail));
+  let token = '';
+  let pulling = false;
+  const take = (given?: unknown, rescan?: unknown): string[] => {
+    if (typeof given === 'string' && TOKEN.test(given)) token = given;
+    if (rescan === true) {
+      // The watch reads the page again now; what it finds is in this pull, not in a cookie.
+      pulling = true;
+      try {
+        win.dispatchEvent(new win.Event(RESCAN_EVENT));
+      } finally {
+        pulling = false;
+      }
+    }
+    const out = waiting;
+    waiting = [];
+    return out;
+  };
+  try {
+    Object.defineProperty(win, Symbol.for(PULL_KEY), { value: take, configurable: true });
+  } catch {
+    // a window the page froze first: reports wait there, requests are captured anyway
+  }
+  const keep = (detail: string) => {
+    if (waiting.length < MAX_WAITING && detail.length <= MAX_DETAIL) waiting.push(detail);
+  };
+  const signal = (value: string) => {
+    doc.cookie = `${SIGNAL_PREFIX}${token}=${value}; path=${SIGNAL_PATH}; max-age=${SIGNAL_SECONDS}; samesite=strict`;
   };
   return (message) => {
+    let detail: string;
     try {
-      const detail = stringify(message);
-      if (offer(detail)) return;
-      // The first report with no relay: listen for one (ordinary pages never get this far).
-      if (waiting.length === 0) win.addEventListener(RELAY_EVENT, retry);
-      if (waiting.length < MAX_WAITING) waiting.push(detail);
+      detail = stringify(message);
     } catch {
-      // never break the page
+      return; // never break the page
+    }
+    if (!token || pulling) return keep(detail);
+    let value = encode(detail);
+    if (value.length > MAX_SIGNAL_VALUE) {
+      keep(detail);
+      value = '';
+    }
+    try {
+      signal(value); // too long to carry: the empty cookie asks for a pull
+    } catch {
+      // cookies throw here (a sandboxed document): it waits for a pull
+      if (value) keep(detail);
     }
   };
 }
 
 /**
- * Isolated world: pass the page's reports on to the background, which validates them again. The
- * background puts the relay in after the page's first reports, so once it listens it says it is
- * here (RELAY_EVENT) and the MAIN world offers what was waiting. Those come back as the return
- * value, which is the injection's result in the background (entrypoints/page-watch.ts): no
- * message from the page for them, and a landing whose only reports are its load scan's never
- * builds its runtime API (~0.45 ms). Later reports go out with `send`.
+ * Run in the page's MAIN world by the background (executeScript serialises it, so everything it
+ * needs is an argument): hand over the token and take what waits; with `rescan` (the panel
+ * opened) the page watch reads the page again first. A page without a channel gives nothing.
  */
-export function relayReports(win: Window & typeof globalThis, send: Send): object[] {
-  const waiting: object[] = [];
-  let deliver: Send = (message) => {
-    if (waiting.length < MAX_WAITING) waiting.push(message);
-  };
-  win.addEventListener(REPORT_EVENT, (e) => {
-    const detail = (e as CustomEvent).detail;
-    if (typeof detail !== 'string' || detail.length > MAX_DETAIL) return;
-    let message: { type?: unknown } | null;
-    try {
-      message = JSON.parse(detail);
-    } catch {
-      return; // not JSON: not ours
-    }
-    // The page can forge this event: it may report what it sent or stored, never ask for anything else.
-    if (message && PAGE_REPORTS.has(message.type as string)) {
-      e.preventDefault();
-      deliver(message);
-    }
-  });
-  win.dispatchEvent(new win.Event(RELAY_EVENT));
-  deliver = send;
-  return waiting;
+export function pullInPage(key: string, token: string, rescan: boolean): unknown {
+  const take = (window as unknown as Record<symbol, unknown>)[Symbol.for(key)];
+  return typeof take === 'function' ? take(token, rescan) : [];
 }
 
-/**
- * Run in a page by the background (executeScript serialises it, so the event's name is an
- * argument): RESCAN_EVENT when the panel opens.
- */
+/** Firefox: run in the page by the background (isolated world, where the watch listens): RESCAN_EVENT when the panel opens. */
 export function dispatchInPage(name: string) {
   dispatchEvent(new Event(name));
 }
