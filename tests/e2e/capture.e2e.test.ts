@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionExport } from '../../utils/export/json';
+import { SIGNAL_PREFIX } from '../../utils/page/channel';
 import type { CapturedRequest, Trail } from '../../utils/session/schema';
 import { exportTab, type Harness, launch, stopServiceWorker, tabIdOf, testLink, waitFor } from './harness';
 
@@ -128,8 +129,9 @@ describe('capture against the demo lab', () => {
   });
 
   it('reads the answer of a postback sent from a page without a click id (the thank-you page)', async () => {
-    // The relay that carries the page hook's report is put in only once the page sends a tracker
-    // request: this page has no click id in its URL, so nothing else would bring it.
+    // The page hook's report of the fetch is pulled only once the page sends a tracker request, and
+    // its answer comes later as a signal cookie: this page has no click id in its URL, so nothing
+    // else would bring it.
     const { page, subid, tabId } = await land(OFFER.localStorage);
     await page.goto(`${h.lab.urls.landing}/receipt.html`);
     await expect.poll(() => page.textContent('#answer')).toBe('Success');
@@ -213,6 +215,9 @@ describe('capture against the demo lab', () => {
         return p.length > 0 && p;
       }),
     ).toEqual(['sessionStorage']);
+    // It came as a signal cookie (utils/page/channel.ts), which the background took out of the jar.
+    const signals = (await h.context.cookies()).filter((c) => c.name.startsWith(SIGNAL_PREFIX));
+    expect(signals).toEqual([]);
     await page.close();
   });
 

@@ -5,18 +5,18 @@ import {
   MAIN_WORLD_BROWSERS,
   MAX_DETAIL,
   MAX_WAITING,
+  NONCE,
   PULL_KEY,
   pullInPage,
   SIGNAL_PATH,
   SIGNAL_PREFIX,
-  TOKEN,
 } from '../page/channel';
 
 type Browser = typeof browserApi;
 
 /**
  * The background's end of the page channel (utils/page/channel.ts): it pulls what waits in a
- * page's MAIN world, and takes the signal cookies a page writes once a pull gave it a token.
+ * page's MAIN world, and takes the signal cookies a page writes once a pull has taken its nonce.
  * Chrome and Edge only; Firefox's page watch sends runtime messages.
  */
 
@@ -32,15 +32,17 @@ export type Deliver = (
   sender: { id: string; tab: { id: number }; frameId: number; url: string },
 ) => unknown;
 
-/** One result per frame; the pull's is the list of reports that waited (channel.ts `pullInPage`). */
-const InjectionResults = z.array(z.object({ result: z.unknown() }));
+/** One result per frame; the pull's is what waited and the page's nonce (channel.ts `pullInPage`). */
+const InjectionResults = z.array(
+  z.object({ result: z.object({ nonce: z.string().regex(NONCE), reports: z.array(z.unknown()) }).nullish() }),
+);
 
 /**
- * Pull what waits in a top-level document's MAIN world, and hand it the token for its later
- * reports: once a landing has loaded (its load scan), when a page sends a tracker request (the
- * page hook's report of it), and with `rescan` when the panel opens on the tab. Top-level only:
- * the page scripts run nowhere else. A page that has gone, or where nothing may run, is not an
- * error: its requests are captured anyway.
+ * Pull what waits in a top-level document's MAIN world, and take its nonce for its later signals:
+ * once a landing has loaded (its load scan), when a page sends a tracker request (the page hook's
+ * report of it), and with `rescan` when the panel opens on the tab. Top-level only: the page
+ * scripts run nowhere else. A page that has gone, or where nothing may run, is not an error: its
+ * requests are captured anyway.
  */
 export async function pullReports(
   browser: Browser,
@@ -57,23 +59,23 @@ export async function pullReports(
     pageUrl ??= frame?.url;
   }
   if (!documentId) return; // the tab has no page (yet)
-  const token = await tokenFor(storage, d.tabId, documentId);
   type Injection = Parameters<Browser['scripting']['executeScript']>[0];
+  const target = { tabId: d.tabId, documentIds: [documentId] };
   let results: unknown;
   try {
-    results = await browser.scripting.executeScript({
-      target: { tabId: d.tabId, documentIds: [documentId] },
-      world: 'MAIN',
-      func: pullInPage,
-      args: [PULL_KEY, token, rescan],
-      injectImmediately: true,
-    } as Injection);
+    // The file where it can be (its compiled code is kept); a rescan passes an argument.
+    results = await browser.scripting.executeScript(
+      (rescan
+        ? { target, world: 'MAIN', func: pullInPage, args: [PULL_KEY, true], injectImmediately: true }
+        : { target, world: 'MAIN', files: [PULL_FILE], injectImmediately: true }) as Injection,
+    );
   } catch {
     return; // the document has gone, or nothing may run there (a browser page)
   }
-  const reports = (InjectionResults.safeParse(results).data ?? []).flatMap(({ result }) =>
-    Array.isArray(result) ? result.slice(0, MAX_WAITING).flatMap(parseDetail) : [],
-  );
+  const pulled = InjectionResults.safeParse(results).data?.[0]?.result;
+  if (!pulled) return; // no page channel there
+  await rememberNonce(storage, pulled.nonce, { tabId: d.tabId, documentId });
+  const reports = pulled.reports.slice(0, MAX_WAITING).flatMap(parseDetail);
   if (reports.length === 0) return;
   // The page's URL as the browser gives it (a report names its own, which the page can forge).
   pageUrl ??= (await browser.webNavigation.getFrame({ documentId }).catch(() => null))?.url;
@@ -81,6 +83,9 @@ export async function pullReports(
   const sender = { id: browser.runtime.id, tab: { id: d.tabId }, frameId: 0, url: pageUrl };
   for (const report of reports) deliver(report, sender);
 }
+
+/** The pull as built (entrypoints/page-pull.ts). */
+export const PULL_FILE = '/page-pull.js';
 
 /** A report as the page keeps it: a JSON string (channel.ts); anything else is not one. */
 function parseDetail(detail: unknown): unknown[] {
@@ -110,10 +115,10 @@ export function isSignal(change: { cookie?: { name?: unknown } }): boolean {
 }
 
 /**
- * cookies.onChanged, for a signal cookie (channel.ts): remove it from the jar at once, check its
- * token, and hand on the report it carries, or pull when it only asks for one. The page may have
- * gone by now (that is why it wrote a cookie): the report is handed on with the tab the token
- * names, and with the page URL it gives only when that is on the cookie's own host.
+ * cookies.onChanged, for a signal cookie (channel.ts): remove it from the jar at once, find the
+ * tab and document its nonce was pulled from, and hand on the report it carries, or pull when it
+ * only asks for one. The page may have gone by now (that is why it wrote a cookie): the report is
+ * handed on with that tab, and with the page URL it gives only when that is on the cookie's host.
  */
 export async function takeSignal(
   browser: Browser,
@@ -129,8 +134,8 @@ export async function takeSignal(
   await browser.cookies
     .remove({ url: `http://${host}${SIGNAL_PATH}`, name: cookie.name, storeId: cookie.storeId })
     .catch(() => null);
-  const from = await checkToken(storage, cookie.name.slice(SIGNAL_PREFIX.length));
-  if (!from) return; // not a token we gave: a page playing, or one from before the browser restarted
+  const from = await nonceOwner(storage, cookie.name.slice(SIGNAL_PREFIX.length));
+  if (!from) return; // not a nonce a pull took: a page playing, or one from before the browser restarted
   if (cookie.value === '') return pullReports(browser, storage, { ...from, frameId: 0 }, deliver);
   let detail = '';
   try {
@@ -163,47 +168,41 @@ function pageUrlOn(report: unknown, host: string): string {
 }
 
 /**
- * Tokens: `tabId-documentId-mac`, the mac an HMAC of the rest under a key made once per browser
- * session and kept in session storage (the worker keeps nothing between events). A page learns
- * only its own document's token, so it cannot make its signals count for another tab.
+ * Which tab and document each nonce was pulled from, in session storage (in memory, gone with the
+ * browser; the worker keeps nothing between events): one key per nonce, found by the signal's
+ * name, and per tab the last few nonces, so what a tab leaves behind stays bounded and goes with it.
  */
-const KEY = 'session:page-channel-key';
+const NONCES_PER_TAB = 4;
+const nonceKey = (nonce: string) => `session:page-nonce:${nonce}` as const;
+const tabKey = (tabId: number) => `session:page-nonces-of-tab:${tabId}` as const;
+const Owner = z.object({ tabId: z.number().int().nonnegative(), documentId: z.string() });
+const Nonces = z.array(z.string().regex(NONCE));
 
-async function channelKey(storage: WxtStorage): Promise<CryptoKey> {
-  let raw = await storage.getItem<string>(KEY);
-  if (typeof raw !== 'string' || !/^[0-9a-f]{64}$/.test(raw)) {
-    await storage.setItem(KEY, hex(crypto.getRandomValues(new Uint8Array(32))));
-    // Two first uses at once: both go on with the key that stayed.
-    raw = (await storage.getItem<string>(KEY)) ?? '';
-  }
-  const bytes = new Uint8Array(raw.match(/../g)?.map((b) => Number.parseInt(b, 16)) ?? []);
-  return crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-}
-
-async function mac(storage: WxtStorage, tabId: number, documentId: string): Promise<string> {
-  const signed = await crypto.subtle.sign(
-    'HMAC',
-    await channelKey(storage),
-    new TextEncoder().encode(`${tabId}-${documentId}`),
-  );
-  return hex(new Uint8Array(signed).subarray(0, 16));
-}
-
-export async function tokenFor(storage: WxtStorage, tabId: number, documentId: string): Promise<string> {
-  return `${tabId}-${documentId}-${await mac(storage, tabId, documentId)}`;
-}
-
-export async function checkToken(
+async function rememberNonce(
   storage: WxtStorage,
-  token: string,
-): Promise<{ tabId: number; documentId: string } | null> {
-  const m = TOKEN.exec(token);
-  if (!m) return null;
-  const tabId = Number(m[1]);
-  const documentId = m[2] ?? '';
-  return (await mac(storage, tabId, documentId)) === m[3] ? { tabId, documentId } : null;
+  nonce: string,
+  owner: { tabId: number; documentId: string },
+): Promise<void> {
+  const known = Nonces.safeParse(await storage.getItem(tabKey(owner.tabId))).data ?? [];
+  if (known.includes(nonce)) return;
+  // A nonce another tab's pull took first stays that tab's: a page cannot take over another's.
+  if (await storage.getItem(nonceKey(nonce))) return;
+  const kept = [...known, nonce].slice(-NONCES_PER_TAB);
+  await storage.setItems([
+    { key: nonceKey(nonce), value: owner },
+    { key: tabKey(owner.tabId), value: kept },
+  ]);
+  const dropped = known.filter((n) => !kept.includes(n));
+  if (dropped.length > 0) await storage.removeItems(dropped.map(nonceKey));
 }
 
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+async function nonceOwner(storage: WxtStorage, nonce: string) {
+  if (!NONCE.test(nonce)) return null;
+  return Owner.safeParse(await storage.getItem(nonceKey(nonce))).data ?? null;
+}
+
+/** The tab has closed: its nonces go (a signal its last page wrote as it closed has been taken by now or never will be). */
+export async function forgetTab(storage: WxtStorage, tabId: number): Promise<void> {
+  const known = Nonces.safeParse(await storage.getItem(tabKey(tabId))).data ?? [];
+  await storage.removeItems([tabKey(tabId), ...known.map(nonceKey)]);
 }

@@ -2,8 +2,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
-import { PULL_KEY, SIGNAL_PATH, SIGNAL_PREFIX, TOKEN } from '../page/channel';
+import { PULL_KEY, SIGNAL_PATH, SIGNAL_PREFIX } from '../page/channel';
 import { loadSession } from '../storage';
+import { PULL_FILE } from './page-reports';
 import { registerCapture } from './register';
 
 /** The fake browser has no webRequest: a stand-in event per listener, called as Chromium would. */
@@ -46,13 +47,18 @@ const SUBID = '51ts6sgr1cbkdhljnrv';
 const LANDING = `https://lp.example/?subid=${SUBID}`;
 /** A documentId as Chromium gives it. */
 const DOC = '4F1C0A9E2B7D44D1A8E3C6B5F0917D2E';
-/** A pull, as the background asks executeScript for it. */
+/** A pull, as the background asks executeScript for it: the file, or with a rescan the function. */
 type Pull = {
   target: object;
   world: string;
-  func: (...a: unknown[]) => unknown;
-  args: [string, string, boolean];
+  files?: string[];
+  func?: (...a: unknown[]) => unknown;
+  args?: [string, boolean];
 };
+/** A page's nonce, as the page channel makes it. */
+const NONCE = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
+/** What a pull brings back from a page: its nonce and its waiting reports (JSON strings). */
+const pulled = (reports: unknown[], nonce = NONCE) => [{ frameId: 0, result: { nonce, reports } }];
 /** A page watch's report of a hidden input holding the subid, naming `pageUrl` as its page. */
 const foundIn = (name: string, pageUrl: string) => ({
   type: 'observations',
@@ -270,17 +276,17 @@ describe('background wiring', () => {
     expect(await ask({ type: 'rescan-tab', tabId: 3 })).toEqual({ ok: true, data: null });
     const [pull] = executeScript.mock.calls.map(([i]) => i) as unknown as [Pull];
     // One pull, in the page's own world, of the document the browser shows in the tab, with a rescan.
-    expect(pull).toMatchObject({ target: { tabId: 3, documentIds: [DOC] }, world: 'MAIN' });
-    const [key, token, rescan] = pull.args;
-    expect([key, rescan]).toEqual([PULL_KEY, true]);
-    expect(token).toMatch(TOKEN);
-    expect(token.startsWith(`3-${DOC}-`)).toBe(true);
-    // What runs in the tab: the page channel's take function, given the token and the rescan.
-    const take = vi.fn(() => ['{}']);
+    expect(pull).toMatchObject({
+      target: { tabId: 3, documentIds: [DOC] },
+      world: 'MAIN',
+      args: [PULL_KEY, true],
+    });
+    // What runs in the tab: the page channel's take function, asked to rescan first.
+    const take = vi.fn(() => ({ nonce: NONCE, reports: [] }));
     vi.stubGlobal('window', { [Symbol.for(PULL_KEY)]: take });
-    expect(pull.func(...pull.args)).toEqual(['{}']);
+    expect(pull.func?.(...(pull.args ?? []))).toEqual({ nonce: NONCE, reports: [] });
     vi.unstubAllGlobals();
-    expect(take).toHaveBeenCalledWith(token, true);
+    expect(take).toHaveBeenCalledWith(true);
     executeScript.mockRejectedValueOnce(new Error('Cannot access a chrome:// URL'));
     expect(await ask({ type: 'rescan-tab', tabId: 4 })).toEqual({ ok: true, data: null });
   });
@@ -288,7 +294,12 @@ describe('background wiring', () => {
   it('pulls from a landing once loaded and from a page that sends a tracker request, and nowhere else', async () => {
     const { webRequest, webNavigation } = setup();
     const executeScript = vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>[]);
-    const pulls = () => executeScript.mock.calls.map(([i]) => (i as unknown as Pull).target);
+    const pulls = () =>
+      executeScript.mock.calls.map(([i]) => {
+        const { target, files, world } = i as unknown as Pull;
+        expect({ files, world }).toEqual({ files: [PULL_FILE], world: 'MAIN' });
+        return target;
+      });
     const frame = (frameId: number, url: string, documentId: string) =>
       ({ tabId: 3, frameId, url, documentId, parentFrameId: -1, processId: 1, timeStamp: 1000 }) as never;
     const commit = (frameId: number, url: string, documentId: string) =>
@@ -348,9 +359,7 @@ describe('background wiring', () => {
       { type: 'observations' }, // not a string: not a report as the page keeps them
       JSON.stringify(foundIn('click_id', 'https://bank.example/')),
     ];
-    vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>[
-      { frameId: 0, result: returned },
-    ]);
+    vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>pulled(returned));
     webNavigation.onCompleted.fire(<never>{
       tabId: 3,
       frameId: 0,
@@ -389,8 +398,10 @@ describe('background wiring', () => {
     await landOn(webRequest, writer);
     const getAll = vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue(<never>[]);
     const remove = vi.spyOn(fakeBrowser.cookies, 'remove').mockResolvedValue(<never>null);
-    const executeScript = vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>[]);
-    // The landing's load pull hands the page its token.
+    const executeScript = vi
+      .spyOn(fakeBrowser.scripting, 'executeScript')
+      .mockResolvedValue(<never>pulled([]));
+    // The landing's load pull takes the page's nonce.
     webNavigation.onCompleted.fire(<never>{
       tabId: 3,
       frameId: 0,
@@ -399,13 +410,23 @@ describe('background wiring', () => {
       timeStamp: 2000,
     });
     await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(1));
-    const token = (executeScript.mock.calls[0]?.[0] as unknown as Pull | undefined)?.args[1] ?? '';
-    const signal = (name: string, report: unknown, fields: object = {}) =>
+    await new Promise((r) => setTimeout(r, 20)); // the nonce noted as tab 3's
+    // Another tab's page that copied the nonce (it cannot know it, but say it did) does not take it over.
+    const other = 'B'.repeat(32);
+    webNavigation.onCompleted.fire(<never>{
+      tabId: 5,
+      frameId: 0,
+      url: LANDING,
+      documentId: other,
+      timeStamp: 2000,
+    });
+    await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(2));
+    const signal = (nonce: string, report: unknown, fields: object = {}) =>
       cookieChanged.fire({
         removed: false,
         cause: 'explicit',
         cookie: {
-          name,
+          name: `${SIGNAL_PREFIX}${nonce}`,
           value: typeof report === 'string' ? report : encodeURIComponent(JSON.stringify(report)),
           domain: 'lp.example',
           path: SIGNAL_PATH,
@@ -414,45 +435,52 @@ describe('background wiring', () => {
           ...fields,
         },
       });
-    const observed = async () => {
+    const observed = async (tabId = 3) => {
       await new Promise((r) => setTimeout(r, 20));
       await writer.flush();
-      return (await sessionOfTab(3))?.observations.map((o) => o.name);
+      return (await sessionOfTab(tabId))?.observations.map((o) => o.name);
     };
-    // Forged: a made-up mac, another tab's id with this mac, junk, a command, an unknown path.
-    const [tab, doc, mac] = token.split('-') as [string, string, string];
-    signal(`${SIGNAL_PREFIX}${tab}-${doc}-${'0'.repeat(32)}`, foundIn('forged1', LANDING));
-    signal(`${SIGNAL_PREFIX}5-${doc}-${mac}`, foundIn('forged2', LANDING));
-    signal(`${SIGNAL_PREFIX}${token}`, '%E0%A4%A');
-    signal(`${SIGNAL_PREFIX}${token}`, { type: 'clear-sessions' });
-    signal(`${SIGNAL_PREFIX}${token}`, foundIn('elsewhere', LANDING), { path: '/' });
+    // Forged: a nonce no pull took, junk, a command, another path.
+    signal('a'.repeat(32), foundIn('forged', LANDING));
+    signal(NONCE, '%E0%A4%A');
+    signal(NONCE, { type: 'clear-sessions' });
+    signal(NONCE, foundIn('elsewhere', LANDING), { path: '/' });
     // Removed from the jar (or an overwrite's first half): nothing to take.
-    cookieChanged.fire({ removed: true, cause: 'explicit', cookie: { name: `${SIGNAL_PREFIX}${token}` } });
+    cookieChanged.fire({ removed: true, cause: 'explicit', cookie: { name: `${SIGNAL_PREFIX}${NONCE}` } });
     expect(await observed()).toEqual([]);
-    expect(executeScript).toHaveBeenCalledTimes(1);
+    expect(executeScript).toHaveBeenCalledTimes(2);
     // Every signal cookie goes from the jar as it arrives, a forged one too.
     expect(remove).toHaveBeenCalledWith({
       url: `http://lp.example${SIGNAL_PATH}`,
-      name: `${SIGNAL_PREFIX}${token}`,
+      name: `${SIGNAL_PREFIX}${NONCE}`,
       storeId: '0',
     });
-    expect(remove).toHaveBeenCalledWith(expect.objectContaining({ name: `${SIGNAL_PREFIX}5-${doc}-${mac}` }));
+    expect(remove).toHaveBeenCalledWith(
+      expect.objectContaining({ name: `${SIGNAL_PREFIX}${'a'.repeat(32)}` }),
+    );
 
-    // The page's own: taken, with the page URL it names, which is on the cookie's host.
-    signal(`${SIGNAL_PREFIX}${token}`, foundIn('subid', LANDING));
+    // The page's own: taken into its tab's session, with the page URL it names, which is on the cookie's host.
+    signal(NONCE, foundIn('subid', LANDING));
     expect(await observed()).toEqual(['subid']);
+    expect(await observed(5)).toBeUndefined();
     expect(getAll).toHaveBeenLastCalledWith({ url: LANDING });
     // A page URL on another host (or an extension page) is not believed: the cookie's host root is read.
-    signal(`${SIGNAL_PREFIX}${token}`, foundIn('click_id', 'chrome-extension://abc/panel.html'));
+    signal(NONCE, foundIn('click_id', 'chrome-extension://abc/panel.html'));
     expect(await observed()).toEqual(['subid', 'click_id']);
     expect(getAll).toHaveBeenLastCalledWith({ url: 'http://lp.example/' });
     // An empty one asks for a pull of that document.
-    signal(`${SIGNAL_PREFIX}${token}`, '');
-    await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(2));
-    expect((executeScript.mock.calls[1]?.[0] as unknown as Pull | undefined)?.target).toEqual({
+    signal(NONCE, '');
+    await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(3));
+    expect((executeScript.mock.calls[2]?.[0] as unknown as Pull | undefined)?.target).toEqual({
       tabId: 3,
       documentIds: [DOC],
     });
+    // The tab closed: its nonces go with it.
+    await fakeBrowser.tabs.onRemoved.trigger(3, { windowId: 1, isWindowClosing: false });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(Object.keys(await fakeBrowser.storage.session.get(null)).filter((k) => k.includes(NONCE))).toEqual(
+      [],
+    );
     await writer.flush();
   });
 

@@ -8,7 +8,7 @@ import { loadSession, parseIndex } from '../storage';
 import { BADGES, badgeState } from './badge';
 import { jarObservations, noteSessionCookie } from './cookie-jar';
 import { createMessageHandler } from './handle-message';
-import { HOOKED_TYPES, isSignal, pullReports, takeSignal } from './page-reports';
+import { forgetTab, HOOKED_TYPES, isSignal, pullReports, takeSignal } from './page-reports';
 import { createSessionWriter, type SessionWriter } from './session-writer';
 import {
   completeEvent,
@@ -152,7 +152,10 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     }),
   );
   browser.tabs.onRemoved.addListener(
-    guard((tabId: number) => writer.push({ type: 'tab-closed', tabId, at: Date.now() })),
+    guard((tabId: number) => {
+      writer.push({ type: 'tab-closed', tabId, at: Date.now() });
+      void forgetTab(storage, tabId).catch(report);
+    }),
   );
 
   browser.runtime.onMessage.addListener(

@@ -2,7 +2,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
   dispatchInPage,
+  NONCE,
   PULL_KEY,
+  type Pulled,
   pageChannel,
   pullInPage,
   RESCAN_EVENT,
@@ -21,15 +23,13 @@ function freshWindow() {
     set: (line: string) => cookies.push(line),
     get: () => '',
   });
-  const take = (token?: string, rescan?: boolean) =>
-    (win as unknown as Record<symbol, (t?: string, r?: boolean) => string[]>)[Symbol.for(PULL_KEY)]?.(
-      token,
-      rescan,
-    );
-  return { win, cookies, take };
+  const pull = (rescan?: boolean) =>
+    (win as unknown as Record<symbol, (r?: boolean) => Pulled>)[Symbol.for(PULL_KEY)]?.(rescan);
+  /** The reports a pull takes, parsed. */
+  const take = (rescan?: boolean) => pull(rescan)?.reports.map((d) => JSON.parse(d));
+  return { win, cookies, pull, take };
 }
 
-const TOKEN = `3-${'4F1C0A9E2B7D44D1A8E3C6B5F0917D2E'}-${'0123456789abcdef'.repeat(2)}`;
 const found = { type: 'observations', observations: [{ place: 'hidden-input' }] };
 const beacon = { type: 'page-request', via: 'beacon', url: 'https://t.example/k/postback?subid=x' };
 
@@ -41,34 +41,37 @@ describe('page channel (MAIN world)', () => {
     send(report);
     send(beacon);
     report.type = 'changed later';
-    expect(take()?.map((d) => JSON.parse(d))).toEqual([found, beacon]);
+    expect(take()).toEqual([found, beacon]);
     expect(take()).toEqual([]);
-    expect(cookies).toEqual([]); // no token yet: nothing signalled
+    expect(cookies).toEqual([]); // nobody knows the page's nonce before a pull: nothing signalled
   });
 
-  it('after a pull hands over the token, a report rides in a cookie on its own path, named with the token', () => {
-    const { win, cookies, take } = freshWindow();
+  it('once a pull took its nonce, a report rides in a cookie on its own path, named with the nonce', () => {
+    const { win, cookies, pull, take } = freshWindow();
     const send = pageChannel(win);
-    take('not a token'); // the page can call it too: no token from it
-    send(found);
-    expect(cookies).toEqual([]);
-    take(TOKEN);
+    const { nonce } = pull() ?? { nonce: '' };
+    expect(nonce).toMatch(NONCE);
+    expect(pull()?.nonce).toBe(nonce); // one per page
     send(beacon);
     expect(cookies).toHaveLength(1);
     const [pair, ...attributes] = (cookies[0] ?? '').split('; ');
-    expect(pair).toBe(`${SIGNAL_PREFIX}${TOKEN}=${encodeURIComponent(JSON.stringify(beacon))}`);
+    expect(pair).toBe(`${SIGNAL_PREFIX}${nonce}=${encodeURIComponent(JSON.stringify(beacon))}`);
     expect(attributes).toEqual([`path=${SIGNAL_PATH}`, 'max-age=60', 'samesite=strict']);
     expect(take()).toEqual([]);
+    // Another page's nonce is its own.
+    const other = freshWindow();
+    pageChannel(other.win);
+    expect(other.pull()?.nonce).not.toBe(nonce);
   });
 
   it('a report too long for a cookie waits, and an empty cookie asks for a pull', () => {
-    const { win, cookies, take } = freshWindow();
+    const { win, cookies, pull, take } = freshWindow();
     const send = pageChannel(win);
-    take(TOKEN);
+    const nonce = pull()?.nonce;
     const long = { type: 'page-request', via: 'fetch', url: 'https://t.example/', body: 'x'.repeat(5000) };
     send(long);
-    expect(cookies).toEqual([`${SIGNAL_PREFIX}${TOKEN}=; path=${SIGNAL_PATH}; max-age=60; samesite=strict`]);
-    expect(take()?.map((d) => JSON.parse(d))).toEqual([long]);
+    expect(cookies).toEqual([`${SIGNAL_PREFIX}${nonce}=; path=${SIGNAL_PATH}; max-age=60; samesite=strict`]);
+    expect(take()).toEqual([long]);
   });
 
   it('a report that cannot be signalled (cookies throw) waits for a pull', () => {
@@ -80,28 +83,31 @@ describe('page channel (MAIN world)', () => {
       },
     });
     const send = pageChannel(win);
-    take(TOKEN);
+    take();
     expect(() => send(beacon)).not.toThrow();
-    expect(take()?.map((d) => JSON.parse(d))).toEqual([beacon]);
+    expect(take()).toEqual([beacon]);
   });
 
   it('a rescan in the pull reads the page and returns what it found, not in a cookie', () => {
     const { win, cookies, take } = freshWindow();
     const send = pageChannel(win);
-    take(TOKEN);
+    take();
     win.addEventListener(RESCAN_EVENT, () => send(found));
-    expect(take(TOKEN, true)?.map((d) => JSON.parse(d))).toEqual([found]);
+    expect(take(true)).toEqual([found]);
     expect(cookies).toEqual([]);
   });
 
-  it('pullInPage (run in the page by the background) hands over the token and returns what waits; a page without a channel gives nothing', () => {
-    expect(pullInPage('postback-lens:nothing-here', TOKEN, false)).toEqual([]);
+  it('pullInPage (run in the page by the background) returns what waits and the nonce; a page without a channel gives nothing', () => {
+    expect(pullInPage('postback-lens:nothing-here', false)).toBeNull();
     const send = pageChannel(window);
     send(found);
-    expect(pullInPage(PULL_KEY, TOKEN, false)).toEqual([JSON.stringify(found)]);
+    expect(pullInPage(PULL_KEY, false)).toEqual({
+      nonce: expect.stringMatching(NONCE),
+      reports: [JSON.stringify(found)],
+    });
     // A page-defined look-alike that is not a function gives nothing either.
     Object.defineProperty(window, Symbol.for(PULL_KEY), { value: 'junk', configurable: true });
-    expect(pullInPage(PULL_KEY, TOKEN, true)).toEqual([]);
+    expect(pullInPage(PULL_KEY, true)).toBeNull();
   });
 
   it('dispatchInPage (Firefox: run in the page by the background) dispatches the event there', () => {
@@ -117,7 +123,7 @@ describe('page channel (MAIN world)', () => {
     for (let i = 0; i < 80; i++) send({ type: 'observations', observations: [], i });
     const kept = take() ?? [];
     expect(kept).toHaveLength(50);
-    expect(JSON.parse(kept[0] ?? '')).toMatchObject({ i: 0 });
+    expect(kept[0]).toMatchObject({ i: 0 });
   });
 
   it('a report that cannot be made into JSON never throws into the page', () => {

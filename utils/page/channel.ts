@@ -6,21 +6,25 @@
  * landings, one browser, extensions enabled in turns), and its first `chrome.runtime` use cost the
  * page ~0.45 ms. So reports wait in the MAIN world and travel two other ways:
  *
- * - Pulled: the background runs a one-line function in the MAIN world (executeScript) that takes
- *   what waits, when a landing has loaded, when a page sends a tracker request, and when the panel
- *   opens on the tab (utils/capture/page-reports.ts). Its result is the reports.
- * - Signalled: that pull hands the page a token. A report made after it (a landing storing the
+ * - Pulled: the background runs a small script in the MAIN world (executeScript, entrypoints/
+ *   page-pull.ts) that takes what waits, when a landing has loaded, when a page sends a tracker
+ *   request, and when the panel opens on the tab (utils/capture/page-reports.ts). Its result is
+ *   the reports and the page's nonce. A file, not a function with arguments: Chromium compiles a
+ *   function's source anew on every call (~0.2-0.4 ms of the page's main thread against ~0.1 for
+ *   the file, whose compiled code it keeps; trace of lab hidden.html).
+ * - Signalled: once a pull has taken its nonce (random, made in the page), the background knows
+ *   which tab and document it belongs to, and a report made after that (a landing storing the
  *   subid as the visitor clicks to the offer, lab leave.html) rides in a cookie named with the
- *   token, on a path no request uses (SIGNAL_PATH), so no server is ever sent it and the page's
+ *   nonce, on a path no request uses (SIGNAL_PATH), so no server is ever sent it and the page's
  *   `document.cookie` never shows it; cookies.onChanged brings it to the background, which removes
  *   it at once. A cookie because the page may be leaving: a pull would find it gone (tried: the
  *   leave.html observation was lost in 3 of 3 runs), while a cookie write is in the jar before the
  *   next page is asked for. A report too long for a cookie waits for a pull, and the cookie only
  *   asks for one. Where cookies are off, reports wait for the next pull.
  *
- * The token is `tabId-documentId-mac`, an HMAC the background checks, so a page cannot speak for
- * another tab; the page can forge its own reports anyway, so the background validates them (Zod)
- * and takes only the two kinds a page may make.
+ * The background takes a nonce for the tab and document the pull ran in, never the other way, so
+ * a page cannot speak for another tab; it can forge its own reports anyway, so the background
+ * validates them (Zod) and takes only the two kinds a page may make.
  *
  * Firefox (MV2) has no MAIN-world content scripts: its isolated script runs the page watch itself
  * and uses runtime messages (entrypoints/page-watch.ts).
@@ -30,16 +34,23 @@
 export const RESCAN_EVENT = 'postback-lens:rescan';
 /** The window property (a registered symbol, so the pull finds it) holding the MAIN world's take function. */
 export const PULL_KEY = 'postback-lens:pull';
-/** Signal cookies are named `SIGNAL_PREFIX + token`. */
+/** Signal cookies are named `SIGNAL_PREFIX + nonce`. */
 export const SIGNAL_PREFIX = 'postback-lens-';
 /** A path no page or request has: cookies are sent and shown only under their path. */
 export const SIGNAL_PATH = '/.postback-lens-signal';
 /** A signal the background did not take (the worker was stopped and woke too late) expires by itself. */
 const SIGNAL_SECONDS = 60;
-/** What one cookie may carry (Chromium keeps name + value up to 4096 bytes; the name takes ~90). */
+/** What one cookie may carry (Chromium keeps name + value up to 4096 bytes; the name takes ~50). */
 const MAX_SIGNAL_VALUE = 3800;
-/** `tabId-documentId-mac`, as the background makes it (utils/capture/page-reports.ts). */
-export const TOKEN = /^(\d{1,10})-([0-9A-F]{32})-([0-9a-f]{32})$/;
+/** A page's nonce: 128 random bits in hex. */
+export const NONCE = /^[0-9a-f]{32}$/;
+
+/** What a pull takes from the page. */
+export interface Pulled {
+  nonce: string;
+  /** Each report as a JSON string. */
+  reports: string[];
+}
 
 /** Where the watch and hooks run in the MAIN world (Firefox MV2 has no MAIN-world content scripts). */
 export const MAIN_WORLD_BROWSERS = ['chrome', 'edge'];
@@ -52,7 +63,7 @@ export const MAX_DETAIL = 80 * 1024;
 export type Send = (message: object) => void;
 
 /**
- * MAIN world: a report waits for the next pull, or, once a pull has handed the page a token, goes
+ * MAIN world: a report waits for the next pull, or, once a pull has taken the page's nonce, goes
  * out as a signal cookie. The take function is a non-enumerable window property under a
  * registered symbol, there from the start: a pull can come before the page's first report (a
  * thank-you page's fetch is pulled from as it starts, its report comes with the answer). Never
@@ -64,10 +75,14 @@ export function pageChannel(win: Window & typeof globalThis): Send {
   const doc = win.document;
   /** JSON strings: what a pull returns is a copy of the report as it was made. */
   let waiting: string[] = [];
-  let token = '';
+  /** Made at the first pull, so a page nobody pulls from never draws random numbers. */
+  let nonce = '';
   let pulling = false;
-  const take = (given?: unknown, rescan?: unknown): string[] => {
-    if (typeof given === 'string' && TOKEN.test(given)) token = given;
+  const take = (rescan?: unknown): Pulled => {
+    if (!nonce) {
+      const bytes = win.crypto.getRandomValues(new Uint8Array(16));
+      nonce = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    }
     if (rescan === true) {
       // The watch reads the page again now; what it finds is in this pull, not in a cookie.
       pulling = true;
@@ -77,9 +92,9 @@ export function pageChannel(win: Window & typeof globalThis): Send {
         pulling = false;
       }
     }
-    const out = waiting;
+    const reports = waiting;
     waiting = [];
-    return out;
+    return { nonce, reports };
   };
   try {
     Object.defineProperty(win, Symbol.for(PULL_KEY), { value: take, configurable: true });
@@ -90,7 +105,7 @@ export function pageChannel(win: Window & typeof globalThis): Send {
     if (waiting.length < MAX_WAITING && detail.length <= MAX_DETAIL) waiting.push(detail);
   };
   const signal = (value: string) => {
-    doc.cookie = `${SIGNAL_PREFIX}${token}=${value}; path=${SIGNAL_PATH}; max-age=${SIGNAL_SECONDS}; samesite=strict`;
+    doc.cookie = `${SIGNAL_PREFIX}${nonce}=${value}; path=${SIGNAL_PATH}; max-age=${SIGNAL_SECONDS}; samesite=strict`;
   };
   return (message) => {
     let detail: string;
@@ -99,7 +114,7 @@ export function pageChannel(win: Window & typeof globalThis): Send {
     } catch {
       return; // never break the page
     }
-    if (!token || pulling) return keep(detail);
+    if (!nonce || pulling) return keep(detail);
     let value = encode(detail);
     if (value.length > MAX_SIGNAL_VALUE) {
       keep(detail);
@@ -115,13 +130,13 @@ export function pageChannel(win: Window & typeof globalThis): Send {
 }
 
 /**
- * Run in the page's MAIN world by the background (executeScript serialises it, so everything it
- * needs is an argument): hand over the token and take what waits; with `rescan` (the panel
- * opened) the page watch reads the page again first. A page without a channel gives nothing.
+ * Take what waits in the page's MAIN world, and its nonce (entrypoints/page-pull.ts runs it; with
+ * `rescan`, when the panel opens, the background runs it as a function, so `key` is an argument).
+ * A page without a channel gives nothing.
  */
-export function pullInPage(key: string, token: string, rescan: boolean): unknown {
+export function pullInPage(key: string, rescan: boolean): Pulled | null {
   const take = (window as unknown as Record<symbol, unknown>)[Symbol.for(key)];
-  return typeof take === 'function' ? take(token, rescan) : [];
+  return typeof take === 'function' ? take(rescan) : null;
 }
 
 /** Firefox: run in the page by the background (isolated world, where the watch listens): RESCAN_EVENT when the panel opens. */
