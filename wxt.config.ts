@@ -28,15 +28,16 @@ export default defineConfig({
       'webNavigation', // know when a tab starts a new page load, to group captures by page
       'storage', // storage is the truth: sessions, replays and settings live here
       'unlimitedStorage', // 10,000 captured requests per session outgrow the 10 MB default quota
-      'cookies', // read HttpOnly cookies (PHPSESSID, _subid) that hold a click id
-      // put the relay (page-watch.js) into a page that sends a tracker request, and ask the page
-      // watch to read the page again when the panel opens (pages carry no runtime listener)
+      // read HttpOnly cookies (PHPSESSID, _subid) that hold a click id; take (and remove at once)
+      // the signal cookie a landing writes as the visitor leaves (utils/page/channel.ts)
+      'cookies',
+      // take what the page watch and hooks found from the page's own world (page-pull.js), and ask
+      // the page watch to read the page again when the panel opens (pages carry no runtime listener)
       'scripting',
     ],
-    // The isolated script (entrypoints/page-watch.ts). Firefox has no MAIN-world content scripts:
-    // there it is the page watch, on every page. On Chrome and Edge it is only the relay, and the
-    // background puts it into a landing once loaded and into a page that sends a tracker request
-    // (utils/capture/inject-relay.ts): no page pays for an isolated world while it loads.
+    // Firefox has no MAIN-world content scripts: there the page watch is an isolated script
+    // (entrypoints/page-watch.ts), on every page. Chrome and Edge put no isolated script into pages
+    // at all (utils/page/channel.ts): page-hooks.js runs in the page's world, declared by its entrypoint.
     ...(!MAIN_WORLD_BROWSERS.includes(browser) && {
       content_scripts: [{ matches: ['<all_urls>'], run_at: 'document_start', js: ['page-watch.js'] }],
     }),

@@ -55,7 +55,7 @@ interface TraceEvent {
 function referenceBuild(root: string, label: string, worker?: string): string {
   const dir = join(root, label.replace(/\W+/g, '-'));
   cpSync(EXTENSION_DIR, dir, { recursive: true });
-  for (const script of ['page-watch.js', 'content-scripts/page-hooks.js'])
+  for (const script of ['content-scripts/page-hooks.js', 'page-pull.js'])
     writeFileSync(join(dir, script), '(function(){})();\n');
   if (worker === undefined) return dir;
   writeFileSync(join(dir, 'background.js'), worker);
@@ -65,7 +65,7 @@ function referenceBuild(root: string, label: string, worker?: string): string {
 }
 
 /** Where a load's content-script time went: each script's evaluation, and the callbacks it left (load scan, events). */
-type Parts = { relay: number; hooks: number; callbacks: number };
+type Parts = { pull: number; hooks: number; callbacks: number };
 
 /** Main-thread time of scripts from this extension during one page load, from a Chromium trace. */
 async function contentScriptMs(
@@ -88,24 +88,24 @@ async function contentScriptMs(
   await cdp.detach();
   // Only the scripts that run in the page (the trace also holds the service worker's and other pages' events).
   const scripts = [
-    `chrome-extension://${extensionId}/page-watch.js`,
+    `chrome-extension://${extensionId}/page-pull.js`,
     `chrome-extension://${extensionId}/content-scripts/`,
   ];
   const urlOf = (e: TraceEvent) => e.args?.data?.url ?? e.args?.data?.scriptName ?? '';
   const ours = (e: TraceEvent) => scripts.some((s) => urlOf(e).startsWith(s));
   // Top-level evaluations and callbacks of our scripts (a trace shows none nested in another).
   // Thread time, not wall time: on a shared machine the wall clock also counts other processes' turns.
-  const parts: Parts = { relay: 0, hooks: 0, callbacks: 0 };
+  const parts: Parts = { pull: 0, hooks: 0, callbacks: 0 };
   for (const e of events) {
     if (e.ph !== 'X' || !(e.name === 'EvaluateScript' || e.name === 'FunctionCall') || !ours(e)) continue;
     const part =
-      e.name === 'FunctionCall' ? 'callbacks' : urlOf(e).startsWith(scripts[0] ?? '') ? 'relay' : 'hooks';
+      e.name === 'FunctionCall' ? 'callbacks' : urlOf(e).startsWith(scripts[0] ?? '') ? 'pull' : 'hooks';
     parts[part] += (e.tdur ?? e.dur ?? 0) / 1000;
   }
   return parts;
 }
 
-const total = (p: Parts) => p.relay + p.hooks + p.callbacks;
+const total = (p: Parts) => p.pull + p.hooks + p.callbacks;
 
 async function loadMs(page: Page, url: string): Promise<number> {
   await page.goto(url, { waitUntil: 'load' });
@@ -118,11 +118,11 @@ async function loadMs(page: Page, url: string): Promise<number> {
 export async function benchExtension(rounds = 15): Promise<Record<string, string | number>> {
   const results: Record<string, string | number> = {};
   const sizes = bundleSizes();
-  const content = sizes['page-watch.js'] ?? 0;
-  const hooks = sizes['content-scripts/page-hooks.js'] ?? 0;
+  const content = sizes['content-scripts/page-hooks.js'] ?? 0;
+  const pull = sizes['page-pull.js'] ?? 0;
   const panel = panelSize(sizes);
-  results['content script, gzipped KB (target ≤ 10)'] = +(content / 1024).toFixed(2);
-  results['page hook script, gzipped KB'] = +(hooks / 1024).toFixed(2);
+  results['content script (page watch and hooks), gzipped KB (target ≤ 10)'] = +(content / 1024).toFixed(2);
+  results['page pull script, gzipped KB'] = +(pull / 1024).toFixed(2);
   results['background, gzipped KB'] = +((sizes['background.js'] ?? 0) / 1024).toFixed(2);
   results['panel (html + js + css), gzipped KB (target ≤ 50)'] = +(panel / 1024).toFixed(2);
 
@@ -131,8 +131,8 @@ export async function benchExtension(rounds = 15): Promise<Record<string, string
   let floorDir: string | undefined;
   try {
     withExt = await launch();
-    // The floor: this extension with both content scripts emptied. What any content script costs a
-    // page (the browser sets up an isolated world, runs two scripts) is in both; the difference is ours.
+    // The floor: this extension with its page-world script and its pull emptied. What running any
+    // script in a page costs (the browser injects and evaluates two) is in both; the difference is ours.
     floorDir = referenceBuild(mkdtempSync(join(tmpdir(), 'postback-lens-floor-')), 'chrome-mv3');
     floor = await launch({ extensionDir: floorDir });
 
@@ -180,8 +180,8 @@ export async function benchExtension(rounds = 15): Promise<Record<string, string
       results[`  ${label}, both scripts emptied (the floor), median`] = +empty.toFixed(3);
       results[`  ${label}, ours above the floor`] = +(ours - empty).toFixed(3);
       const part = (p: keyof Parts) => median(loads.map((l) => l[p])).toFixed(3);
-      results[`  ${label}, medians of relay eval · hook script eval · callbacks`] =
-        `${part('relay')} · ${part('hooks')} · ${part('callbacks')}`;
+      results[`  ${label}, medians of hook script eval · callbacks · pull eval`] =
+        `${part('hooks')} · ${part('callbacks')} · ${part('pull')}`;
     }
   } finally {
     await withExt?.close();
@@ -270,7 +270,7 @@ async function loadRatio(cycles = 20, loads = 5): Promise<Record<string, string 
         await loadMs(page, landing());
         const cycle: number[] = [];
         for (let i = 0; i < loads; i++) {
-          // Room for what an extension does after a load (the relay, a write) before the next one.
+          // Room for what an extension does after a load (the pull, a write) before the next one.
           await page.waitForTimeout(200);
           cycle.push(await loadMs(page, landing()));
         }

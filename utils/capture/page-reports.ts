@@ -131,9 +131,13 @@ export async function takeSignal(
   const { cookie } = change;
   if (!cookie.name.startsWith(SIGNAL_PREFIX) || cookie.path !== SIGNAL_PATH) return;
   const host = cookie.domain.replace(/^\./, '');
-  await browser.cookies
-    .remove({ url: `http://${host}${SIGNAL_PATH}`, name: cookie.name, storeId: cookie.storeId })
-    .catch(() => null);
+  // By an http URL, and by https where that found nothing (Chromium can bind a cookie to the scheme
+  // of the page that wrote it).
+  const remove = (scheme: string) =>
+    browser.cookies
+      .remove({ url: `${scheme}://${host}${SIGNAL_PATH}`, name: cookie.name, storeId: cookie.storeId })
+      .catch(() => null);
+  if (!(await remove('http'))) await remove('https');
   const from = await nonceOwner(storage, cookie.name.slice(SIGNAL_PREFIX.length));
   if (!from) return; // not a nonce a pull took: a page playing, or one from before the browser restarted
   if (cookie.value === '') return pullReports(browser, storage, { ...from, frameId: 0 }, deliver);

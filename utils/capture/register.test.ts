@@ -458,6 +458,12 @@ describe('background wiring', () => {
     expect(remove).toHaveBeenCalledWith(
       expect.objectContaining({ name: `${SIGNAL_PREFIX}${'a'.repeat(32)}` }),
     );
+    // Nothing found by the http URL (the fake's answer): tried by https, as a page there binds it.
+    expect(remove).toHaveBeenCalledWith({
+      url: `https://lp.example${SIGNAL_PATH}`,
+      name: `${SIGNAL_PREFIX}${NONCE}`,
+      storeId: '0',
+    });
 
     // The page's own: taken into its tab's session, with the page URL it names, which is on the cookie's host.
     signal(NONCE, foundIn('subid', LANDING));

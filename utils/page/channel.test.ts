@@ -88,6 +88,16 @@ describe('page channel (MAIN world)', () => {
     expect(take()).toEqual([beacon]);
   });
 
+  it("where the browser blocks the site's cookies, a report waits for a pull", () => {
+    const { win, cookies, take } = freshWindow();
+    Object.defineProperty(win.navigator, 'cookieEnabled', { configurable: true, get: () => false });
+    const send = pageChannel(win);
+    take();
+    send(beacon);
+    expect(cookies).toEqual([]);
+    expect(take()).toEqual([beacon]);
+  });
+
   it('a rescan in the pull reads the page and returns what it found, not in a cookie', () => {
     const { win, cookies, take } = freshWindow();
     const send = pageChannel(win);

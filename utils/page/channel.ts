@@ -20,7 +20,9 @@
  *   it at once. A cookie because the page may be leaving: a pull would find it gone (tried: the
  *   leave.html observation was lost in 3 of 3 runs), while a cookie write is in the jar before the
  *   next page is asked for. A report too long for a cookie waits for a pull, and the cookie only
- *   asks for one. Where cookies are off, reports wait for the next pull.
+ *   asks for one. Where cookies are off, reports wait for the next pull. The cookie is one more in
+ *   the site's jar for a few milliseconds (one name per page, overwritten, never more than one);
+ *   only a site already at Chromium's 180 cookies a domain could see its oldest one go for it.
  *
  * The background takes a nonce for the tab and document the pull ran in, never the other way, so
  * a page cannot speak for another tab; it can forge its own reports anyway, so the background
@@ -30,7 +32,7 @@
  * and uses runtime messages (entrypoints/page-watch.ts).
  */
 
-/** Extension → page watch (dispatched by the pull when the panel opens on the tab). */
+/** Extension → page watch, when the panel opens on the tab (dispatched by the pull; on Firefox by dispatchInPage). */
 export const RESCAN_EVENT = 'postback-lens:rescan';
 /** The window property (a registered symbol, so the pull finds it) holding the MAIN world's take function. */
 export const PULL_KEY = 'postback-lens:pull';
@@ -114,7 +116,8 @@ export function pageChannel(win: Window & typeof globalThis): Send {
     } catch {
       return; // never break the page
     }
-    if (!nonce || pulling) return keep(detail);
+    // Where the browser blocks this site's cookies a write is dropped without a word: wait for a pull.
+    if (!nonce || pulling || !win.navigator.cookieEnabled) return keep(detail);
     let value = encode(detail);
     if (value.length > MAX_SIGNAL_VALUE) {
       keep(detail);
