@@ -54,7 +54,7 @@ export async function pullReports(
   if (!MAIN_WORLD_BROWSERS.includes(BROWSER) || d.tabId < 0 || d.frameId !== 0) return;
   let { documentId, pageUrl } = d;
   if (!documentId) {
-    const frame = await browser.webNavigation.getFrame({ tabId: d.tabId, frameId: 0 }).catch(() => null);
+    const frame = await frameOf(browser, { tabId: d.tabId, frameId: 0 });
     documentId = frame?.documentId;
     pageUrl ??= frame?.url;
   }
@@ -74,14 +74,23 @@ export async function pullReports(
   }
   const pulled = InjectionResults.safeParse(results).data?.[0]?.result;
   if (!pulled) return; // no page channel there
-  await rememberNonce(storage, pulled.nonce, { tabId: d.tabId, documentId });
-  const reports = pulled.reports.slice(0, MAX_WAITING).flatMap(parseDetail);
-  if (reports.length === 0) return;
   // The page's URL as the browser gives it (a report names its own, which the page can forge).
-  pageUrl ??= (await browser.webNavigation.getFrame({ documentId }).catch(() => null))?.url;
-  if (!pageUrl) return; // the document has gone
+  pageUrl ??= (await frameOf(browser, { documentId }))?.url;
+  const host = hostOf(pageUrl);
+  if (!pageUrl || !host) return; // the document has gone
+  await rememberNonce(storage, pulled.nonce, { tabId: d.tabId, documentId, host });
+  const reports = pulled.reports.slice(0, MAX_WAITING).flatMap(parseDetail);
   const sender = { id: browser.runtime.id, tab: { id: d.tabId }, frameId: 0, url: pageUrl };
   for (const report of reports) deliver(report, sender);
+}
+
+/** A frame as the browser knows it; null where it has gone (or the API fails). */
+async function frameOf(browser: Browser, query: Parameters<Browser['webNavigation']['getFrame']>[0]) {
+  try {
+    return await browser.webNavigation.getFrame(query);
+  } catch {
+    return null;
+  }
 }
 
 /** The pull as built (entrypoints/page-pull.ts). */
@@ -139,8 +148,16 @@ export async function takeSignal(
       .catch(() => null);
   if (!(await remove('http'))) await remove('https');
   const from = await nonceOwner(storage, cookie.name.slice(SIGNAL_PREFIX.length));
-  if (!from) return; // not a nonce a pull took: a page playing, or one from before the browser restarted
-  if (cookie.value === '') return pullReports(browser, storage, { ...from, frameId: 0 }, deliver);
+  // Not a nonce a pull took (a page playing, or one from before the browser restarted), or written
+  // by a page of another site than the one pulled from (channel.ts `makeNonce` says why that matters).
+  if (!from || from.host !== host) return;
+  if (cookie.value === '')
+    return pullReports(
+      browser,
+      storage,
+      { tabId: from.tabId, documentId: from.documentId, frameId: 0 },
+      deliver,
+    );
   let detail = '';
   try {
     detail = decodeURIComponent(cookie.value);
@@ -158,17 +175,20 @@ export async function takeSignal(
   deliver(report, sender);
 }
 
+/** The hostname of an http(s) URL, as a cookie's domain names it; '' for anything else. */
+function hostOf(url: string | undefined): string {
+  if (!url || !/^https?:\/\//i.test(url)) return '';
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
 /** The report's page URL when it is an http(s) URL on `host`; else the host's root (never an extension URL the page wrote). */
 function pageUrlOn(report: unknown, host: string): string {
   const named = (report as { pageUrl?: unknown } | null)?.pageUrl;
-  if (typeof named === 'string' && /^https?:\/\//i.test(named)) {
-    try {
-      if (new URL(named).hostname === host) return named;
-    } catch {
-      // not a URL: the root below
-    }
-  }
-  return `http://${host}/`;
+  return typeof named === 'string' && hostOf(named) === host ? named : `http://${host}/`;
 }
 
 /**
@@ -179,13 +199,13 @@ function pageUrlOn(report: unknown, host: string): string {
 const NONCES_PER_TAB = 4;
 const nonceKey = (nonce: string) => `session:page-nonce:${nonce}` as const;
 const tabKey = (tabId: number) => `session:page-nonces-of-tab:${tabId}` as const;
-const Owner = z.object({ tabId: z.number().int().nonnegative(), documentId: z.string() });
+const Owner = z.object({ tabId: z.number().int().nonnegative(), documentId: z.string(), host: z.string() });
 const Nonces = z.array(z.string().regex(NONCE));
 
 async function rememberNonce(
   storage: WxtStorage,
   nonce: string,
-  owner: { tabId: number; documentId: string },
+  owner: z.infer<typeof Owner>,
 ): Promise<void> {
   const known = Nonces.safeParse(await storage.getItem(tabKey(owner.tabId))).data ?? [];
   if (known.includes(nonce)) return;

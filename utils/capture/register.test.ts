@@ -445,6 +445,8 @@ describe('background wiring', () => {
     signal(NONCE, '%E0%A4%A');
     signal(NONCE, { type: 'clear-sessions' });
     signal(NONCE, foundIn('elsewhere', LANDING), { path: '/' });
+    // The nonce written by a page of another site than the one pulled from.
+    signal(NONCE, foundIn('other-site', 'https://evil.example/'), { domain: 'evil.example' });
     // Removed from the jar (or an overwrite's first half): nothing to take.
     cookieChanged.fire({ removed: true, cause: 'explicit', cookie: { name: `${SIGNAL_PREFIX}${NONCE}` } });
     expect(await observed()).toEqual([]);

@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
   dispatchInPage,
+  makeNonce,
   NONCE,
   PULL_KEY,
   type Pulled,
@@ -118,6 +119,21 @@ describe('page channel (MAIN world)', () => {
     // A page-defined look-alike that is not a function gives nothing either.
     Object.defineProperty(window, Symbol.for(PULL_KEY), { value: 'junk', configurable: true });
     expect(pullInPage(PULL_KEY, true)).toBeNull();
+  });
+
+  it('makes a 128-bit hex nonce from the random numbers it is given', () => {
+    expect(makeNonce(() => 0)).toBe('0'.repeat(32));
+    expect(makeNonce(() => 0.9999999999)).toBe('f'.repeat(32));
+    const seen = new Set(Array.from({ length: 1000 }, () => makeNonce(Math.random)));
+    expect(seen.size).toBe(1000);
+    for (const n of seen) expect(n).toMatch(NONCE);
+  });
+
+  it('takes its random numbers before the page can replace Math.random', () => {
+    const { win, pull } = freshWindow();
+    pageChannel(win);
+    win.Math.random = () => 0;
+    expect(pull()?.nonce).not.toBe('0'.repeat(32));
   });
 
   it('dispatchInPage (Firefox: run in the page by the background) dispatches the event there', () => {
