@@ -220,10 +220,20 @@ async function rememberNonce(
   if (dropped.length > 0) await storage.removeItems(dropped.map(nonceKey));
 }
 
+/**
+ * Who a nonce was pulled from. A page can signal as soon as the pull has taken its nonce, before
+ * the pull's result is back here and noted: an unknown nonce is looked up again a little later.
+ */
 async function nonceOwner(storage: WxtStorage, nonce: string) {
   if (!NONCE.test(nonce)) return null;
-  return Owner.safeParse(await storage.getItem(nonceKey(nonce))).data ?? null;
+  for (const wait of NONCE_WAITS) {
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const owner = Owner.safeParse(await storage.getItem(nonceKey(nonce))).data;
+    if (owner) return owner;
+  }
+  return null;
 }
+const NONCE_WAITS = [0, 20, 100, 500];
 
 /** The tab has closed: its nonces go (a signal its last page wrote as it closed has been taken by now or never will be). */
 export async function forgetTab(storage: WxtStorage, tabId: number): Promise<void> {

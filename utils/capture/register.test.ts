@@ -492,6 +492,38 @@ describe('background wiring', () => {
     await writer.flush();
   });
 
+  it('takes a signal that arrives before the pull that took the nonce has come back', async () => {
+    const { webRequest, webNavigation, writer, cookieChanged } = setup();
+    await landOn(webRequest, writer);
+    vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue(<never>[]);
+    vi.spyOn(fakeBrowser.cookies, 'remove').mockResolvedValue(<never>{});
+    // The page reports at once: its signal is out while the pull's result is still on its way.
+    vi.spyOn(fakeBrowser.scripting, 'executeScript').mockImplementation(async () => {
+      cookieChanged.fire({
+        removed: false,
+        cookie: {
+          name: `${SIGNAL_PREFIX}${NONCE}`,
+          value: encodeURIComponent(JSON.stringify(foundIn('early', LANDING))),
+          domain: 'lp.example',
+          path: SIGNAL_PATH,
+        },
+      });
+      await new Promise((r) => setTimeout(r, 30));
+      return <never>pulled([]);
+    });
+    webNavigation.onCompleted.fire(<never>{
+      tabId: 3,
+      frameId: 0,
+      url: LANDING,
+      documentId: DOC,
+      timeStamp: 2000,
+    });
+    await vi.waitFor(async () => {
+      await writer.flush();
+      expect((await sessionOfTab(3))?.observations.map((o) => o.name)).toEqual(['early']);
+    });
+  });
+
   it('clearing removes every session with its request chunks and preview', async () => {
     const { webRequest, writer } = setup();
     for (const [tabId, n] of [
