@@ -59,6 +59,19 @@ type Pull = {
 const NONCE = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 /** What a pull brings back from a page: its nonce and its waiting reports (JSON strings). */
 const pulled = (reports: unknown[], nonce = NONCE) => [{ frameId: 0, result: { nonce, reports } }];
+/** The landing has loaded in a tab (webNavigation.onCompleted, as Chromium gives it). */
+const loadedLanding = (
+  webNavigation: ReturnType<typeof setup>['webNavigation'],
+  tabId = 3,
+  documentId = DOC,
+) => webNavigation.onCompleted.fire(<never>{ tabId, frameId: 0, url: LANDING, documentId, timeStamp: 2000 });
+/** Waits until tab 3's session holds these observations, by name. */
+async function expectObserved(writer: ReturnType<typeof setup>['writer'], names: string[]) {
+  await vi.waitFor(async () => {
+    await writer.flush();
+    expect((await sessionOfTab(3))?.observations.map((o) => o.name)).toEqual(names);
+  });
+}
 /** A page watch's report of a hidden input holding the subid, naming `pageUrl` as its page. */
 const foundIn = (name: string, pageUrl: string) => ({
   type: 'observations',
@@ -360,17 +373,8 @@ describe('background wiring', () => {
       JSON.stringify(foundIn('click_id', 'https://bank.example/')),
     ];
     vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>pulled(returned));
-    webNavigation.onCompleted.fire(<never>{
-      tabId: 3,
-      frameId: 0,
-      url: LANDING,
-      documentId: DOC,
-      timeStamp: 2000,
-    });
-    await vi.waitFor(async () => {
-      await writer.flush();
-      expect((await sessionOfTab(3))?.observations.map((o) => o.name)).toEqual(['subid', 'click_id']);
-    });
+    loadedLanding(webNavigation);
+    await expectObserved(writer, ['subid', 'click_id']);
     // The jar read for them is of the landing the browser loaded, not of the URL the reports name.
     expect(getAll.mock.calls.map(([q]) => (q as { url: string }).url)).not.toContain('https://bank.example/');
     // A hooked tracker request's event gives the request's URL: the page's comes from the browser's frame.
@@ -402,24 +406,12 @@ describe('background wiring', () => {
       .spyOn(fakeBrowser.scripting, 'executeScript')
       .mockResolvedValue(<never>pulled([]));
     // The landing's load pull takes the page's nonce.
-    webNavigation.onCompleted.fire(<never>{
-      tabId: 3,
-      frameId: 0,
-      url: LANDING,
-      documentId: DOC,
-      timeStamp: 2000,
-    });
+    loadedLanding(webNavigation);
     await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(1));
     await new Promise((r) => setTimeout(r, 20)); // the nonce noted as tab 3's
     // Another tab's page that copied the nonce (it cannot know it, but say it did) does not take it over.
     const other = 'B'.repeat(32);
-    webNavigation.onCompleted.fire(<never>{
-      tabId: 5,
-      frameId: 0,
-      url: LANDING,
-      documentId: other,
-      timeStamp: 2000,
-    });
+    loadedLanding(webNavigation, 5, other);
     await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(2));
     const signal = (nonce: string, report: unknown, fields: object = {}) =>
       cookieChanged.fire({
@@ -511,17 +503,8 @@ describe('background wiring', () => {
       await new Promise((r) => setTimeout(r, 30));
       return <never>pulled([]);
     });
-    webNavigation.onCompleted.fire(<never>{
-      tabId: 3,
-      frameId: 0,
-      url: LANDING,
-      documentId: DOC,
-      timeStamp: 2000,
-    });
-    await vi.waitFor(async () => {
-      await writer.flush();
-      expect((await sessionOfTab(3))?.observations.map((o) => o.name)).toEqual(['early']);
-    });
+    loadedLanding(webNavigation);
+    await expectObserved(writer, ['early']);
   });
 
   it('clearing removes every session with its request chunks and preview', async () => {
