@@ -2,7 +2,7 @@
 // `location.search` and the tracker origin from its own location (host tracker.example, same port),
 // and writes page data only with textContent — never URL params as HTML.
 import { CAMPAIGNS, DEAD_TRACKER_HOST, LANDING_PAYOUT, POSTBACK_KEY, WRONG_POSTBACK_KEY } from './config.mjs';
-import { escapeHtml, page, sendHtml } from './util.mjs';
+import { escapeHtml, page, sendGif, sendHtml } from './util.mjs';
 
 /** Script shared by the pages (inlined into each). */
 const COMMON = `
@@ -166,10 +166,11 @@ onSignup(() => firePixel(urlSubid));`,
   },
   'leave.html': {
     title: 'Landing: subid stored as the visitor leaves',
-    what: "Nothing is stored on load. “Go to the offer” stores the subid with <code>sessionStorage.setItem('kt_subid', …)</code> and leaves for the offer page at once, as landings that keep the id only for the next page do.",
-    html: '<p><button type="button" id="go">Go to the offer</button></p>',
+    what: "Nothing is stored on load. “Go to the offer” stores the subid with <code>sessionStorage.setItem('kt_subid', …)</code> and leaves for the offer page at once, as landings that keep the id only for the next page do. With <code>&amp;slow=MS</code> a hero image takes that long (at most 10 s), so the page has not finished loading when a quick visitor clicks.",
+    html: '<p><button type="button" id="go">Go to the offer</button></p><img id="hero" alt="" width="1" height="1">',
     noSignup: true,
-    script: `$('go').addEventListener('click', () => {
+    script: `if (params.get('slow')) $('hero').src = 'slow.gif?ms=' + encodeURIComponent(params.get('slow'));
+$('go').addEventListener('click', () => {
   sessionStorage.setItem('kt_subid', urlSubid);
   location.href = 'offer.html?offer_id=1';
 });`,
@@ -288,6 +289,13 @@ export function createLandings(lab) {
   function handle(_req, res, url) {
     const name = url.pathname.replace(/^\//, '');
     if (name === '' || name === 'index.html') return sendHtml(res, 200, indexPage());
+    // An image that holds the page's load event back (leave.html?slow=MS).
+    if (name === 'slow.gif') {
+      const ms = Math.min(Number(url.searchParams.get('ms')) || 0, 10_000);
+      const timer = setTimeout(() => sendGif(res), ms);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
     const p = Object.hasOwn(PAGES, name) ? PAGES[name] : undefined;
     if (!p)
       return sendHtml(

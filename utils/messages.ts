@@ -18,7 +18,7 @@ export const ObservationsMessageSchema = z.object({
   observations: z.array(z.omit(ObservationSchema, { pageId: true })).check(z.maxLength(500)),
 });
 
-/** Content script (relaying the MAIN-world hook) → background: a beacon/fetch/XHR to a tracker URL, with its body. */
+/** Page (the MAIN-world hook, through the page channel) → background: a beacon/fetch/XHR to a tracker URL, with its body. */
 export const PageRequestMessageSchema = z.object({
   type: z.literal('page-request'),
   via: z.enum(['beacon', 'fetch', 'xhr']),

@@ -221,6 +221,26 @@ describe('capture against the demo lab', () => {
     await page.close();
   });
 
+  it('takes what a landing stored as the visitor left before it had finished loading', async () => {
+    const subid = 'quick0123456789abcde';
+    const page = await h.context.newPage();
+    // A hero image holds the load event back for 8 s; the visitor clicks on long before.
+    await page.goto(`${h.lab.urls.landing}/leave.html?subid=${subid}&slow=8000`, {
+      waitUntil: 'domcontentloaded',
+    });
+    const tabId = await tabIdOf(h, page);
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => document.readyState)).not.toBe('complete');
+    await Promise.all([page.waitForURL(/offer\.html/), page.click('#go')]);
+    const places = await waitFor('the sessionStorage observation', async () => {
+      const ex = await exportTab(h, tabId);
+      const p = ex.session.observations.filter((o) => o.value === subid).map((o) => o.place);
+      return p.length > 0 && p;
+    });
+    expect(places).toEqual(['sessionStorage']);
+    await page.close();
+  });
+
   for (const [style, offer] of [
     ['pixel', OFFER.pixel],
     ['iframe', OFFER.iframe],

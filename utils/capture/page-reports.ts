@@ -39,10 +39,11 @@ const InjectionResults = z.array(
 
 /**
  * Pull what waits in a top-level document's MAIN world, and take its nonce for its later signals:
- * once a landing has loaded (its load scan), when a page sends a tracker request (the page hook's
- * report of it), and with `rescan` when the panel opens on the tab. Top-level only: the page
- * scripts run nowhere else. A page that has gone, or where nothing may run, is not an error: its
- * requests are captured anyway.
+ * once a landing's DOM is ready (a visitor can leave before its load event), when a page sends a
+ * tracker request (the page hook's report of it), when a signal asks for it, and with `rescan`
+ * when the panel opens on the tab. Top-level http(s) documents only: the page scripts run nowhere
+ * else, and a signal is matched to the page's host. A page that has gone, or where nothing may
+ * run, is not an error: its requests are captured anyway. True when the page was reached.
  */
 export async function pullReports(
   browser: Browser,
@@ -50,18 +51,21 @@ export async function pullReports(
   d: { tabId: number; frameId: number; documentId?: string; pageUrl?: string },
   deliver: Deliver,
   rescan = false,
-): Promise<void> {
-  if (!MAIN_WORLD_BROWSERS.includes(BROWSER) || d.tabId < 0 || d.frameId !== 0) return;
+): Promise<boolean> {
+  if (!MAIN_WORLD_BROWSERS.includes(BROWSER) || d.tabId < 0 || d.frameId !== 0) return false;
   let { documentId, pageUrl } = d;
-  if (!documentId) {
-    const frame = await frameOf(browser, { tabId: d.tabId, frameId: 0 });
-    documentId = frame?.documentId;
+  if (!documentId || !pageUrl) {
+    // The page's URL as the browser gives it (a report names its own, which the page can forge).
+    const frame = await frameOf(browser, documentId ? { documentId } : { tabId: d.tabId, frameId: 0 });
+    documentId ??= frame?.documentId;
     pageUrl ??= frame?.url;
   }
-  if (!documentId) return; // the tab has no page (yet)
+  const host = hostOf(pageUrl);
+  if (!documentId || !pageUrl || !host) return false; // no page, gone, or not a web page
   type Injection = Parameters<Browser['scripting']['executeScript']>[0];
   const target = { tabId: d.tabId, documentIds: [documentId] };
   let results: unknown;
+  inFlight++;
   try {
     // The file where it can be (its compiled code is kept); a rescan passes an argument.
     results = await browser.scripting.executeScript(
@@ -69,20 +73,25 @@ export async function pullReports(
         ? { target, world: 'MAIN', func: pullInPage, args: [PULL_KEY, true], injectImmediately: true }
         : { target, world: 'MAIN', files: [PULL_FILE], injectImmediately: true }) as Injection,
     );
+    const pulled = InjectionResults.safeParse(results).data?.[0]?.result;
+    if (!pulled) return true; // reached, and no page channel there: nothing to pull again
+    await rememberNonce(storage, pulled.nonce, { tabId: d.tabId, documentId, host, url: pageUrl });
+    const sender = { id: browser.runtime.id, tab: { id: d.tabId }, frameId: 0, url: pageUrl };
+    for (const report of pulled.reports.slice(0, MAX_WAITING).flatMap(parseDetail)) deliver(report, sender);
+    return true;
   } catch {
-    return; // the document has gone, or nothing may run there (a browser page)
+    return false; // the document has gone, or nothing may run there (a browser page)
+  } finally {
+    inFlight--;
   }
-  const pulled = InjectionResults.safeParse(results).data?.[0]?.result;
-  if (!pulled) return; // no page channel there
-  // The page's URL as the browser gives it (a report names its own, which the page can forge).
-  pageUrl ??= (await frameOf(browser, { documentId }))?.url;
-  const host = hostOf(pageUrl);
-  if (!pageUrl || !host) return; // the document has gone
-  await rememberNonce(storage, pulled.nonce, { tabId: d.tabId, documentId, host });
-  const reports = pulled.reports.slice(0, MAX_WAITING).flatMap(parseDetail);
-  const sender = { id: browser.runtime.id, tab: { id: d.tabId }, frameId: 0, url: pageUrl };
-  for (const report of reports) deliver(report, sender);
 }
+
+/**
+ * Pulls under way in this worker: a signal whose nonce is not known yet is looked up again only
+ * while one is (its pull may not have come back); otherwise it is dropped at once, so cookies a
+ * page makes up cost one lookup each. A hint, like register.ts's: a restarted worker has none.
+ */
+let inFlight = 0;
 
 /** A frame as the browser knows it; null where it has gone (or the API fails). */
 async function frameOf(browser: Browser, query: Parameters<Browser['webNavigation']['getFrame']>[0]) {
@@ -140,6 +149,8 @@ export async function takeSignal(
   const { cookie } = change;
   if (!cookie.name.startsWith(SIGNAL_PREFIX) || cookie.path !== SIGNAL_PATH) return;
   const host = cookie.domain.replace(/^\./, '');
+  // Who it is from first, at once: a tab closing as its page signals forgets its nonces right after.
+  const owner = nonceOwner(storage, cookie.name.slice(SIGNAL_PREFIX.length));
   // By an http URL, and by https where that found nothing (Chromium can bind a cookie to the scheme
   // of the page that wrote it).
   const remove = (scheme: string) =>
@@ -147,33 +158,31 @@ export async function takeSignal(
       .remove({ url: `${scheme}://${host}${SIGNAL_PATH}`, name: cookie.name, storeId: cookie.storeId })
       .catch(() => null);
   if (!(await remove('http'))) await remove('https');
-  const from = await nonceOwner(storage, cookie.name.slice(SIGNAL_PREFIX.length));
+  const from = await owner;
   // Not a nonce a pull took (a page playing, or one from before the browser restarted), or written
   // by a page of another site than the one pulled from (channel.ts `makeNonce` says why that matters).
   if (!from || from.host !== host) return;
-  if (cookie.value === '')
-    return pullReports(
-      browser,
-      storage,
-      { tabId: from.tabId, documentId: from.documentId, frameId: 0 },
-      deliver,
-    );
+  if (cookie.value === '') {
+    // One pull at a time a document, however many cookies ask.
+    if (asked.has(from.documentId)) return;
+    asked.add(from.documentId);
+    const d = { tabId: from.tabId, documentId: from.documentId, frameId: 0, pageUrl: from.url };
+    await pullReports(browser, storage, d, deliver).finally(() => asked.delete(from.documentId));
+    return;
+  }
   let detail = '';
   try {
     detail = decodeURIComponent(cookie.value);
   } catch {
     return;
   }
-  const [report] = parseDetail(detail);
-  if (report === undefined) return;
-  const sender = {
-    id: browser.runtime.id,
-    tab: { id: from.tabId },
-    frameId: 0,
-    url: pageUrlOn(report, host),
-  };
-  deliver(report, sender);
+  // The page URL its pull ran on: a report names its own, which would choose whose cookies are read.
+  for (const report of parseDetail(detail))
+    deliver(report, { id: browser.runtime.id, tab: { id: from.tabId }, frameId: 0, url: from.url });
 }
+
+/** Documents with a pull under way because a signal asked (a hint, like `inFlight`). */
+const asked = new Set<string>();
 
 /** The hostname of an http(s) URL, as a cookie's domain names it; '' for anything else. */
 function hostOf(url: string | undefined): string {
@@ -185,39 +194,48 @@ function hostOf(url: string | undefined): string {
   }
 }
 
-/** The report's page URL when it is an http(s) URL on `host`; else the host's root (never an extension URL the page wrote). */
-function pageUrlOn(report: unknown, host: string): string {
-  const named = (report as { pageUrl?: unknown } | null)?.pageUrl;
-  return typeof named === 'string' && hostOf(named) === host ? named : `http://${host}/`;
-}
-
 /**
- * Which tab and document each nonce was pulled from, in session storage (in memory, gone with the
- * browser; the worker keeps nothing between events): one key per nonce, found by the signal's
- * name, and per tab the last few nonces, so what a tab leaves behind stays bounded and goes with it.
+ * Which tab, document and page each nonce was pulled from, in session storage (in memory, gone
+ * with the browser; the worker keeps nothing between events): one key per nonce, found by the
+ * signal's name, and per tab its documents' nonces, one a document (a page that hands out a new
+ * one at every pull does not add more), the last few documents only, so what a tab leaves behind
+ * stays bounded and goes with it.
  */
-const NONCES_PER_TAB = 4;
+export const NONCES_PER_TAB = 4;
 const nonceKey = (nonce: string) => `session:page-nonce:${nonce}` as const;
 const tabKey = (tabId: number) => `session:page-nonces-of-tab:${tabId}` as const;
-const Owner = z.object({ tabId: z.number().int().nonnegative(), documentId: z.string(), host: z.string() });
-const Nonces = z.array(z.string().regex(NONCE));
+const Owner = z.object({
+  tabId: z.number().int().nonnegative(),
+  documentId: z.string(),
+  host: z.string(),
+  url: z.string(),
+});
+const TabNonces = z.array(z.object({ nonce: z.string().regex(NONCE), documentId: z.string() }));
 
-async function rememberNonce(
-  storage: WxtStorage,
-  nonce: string,
-  owner: z.infer<typeof Owner>,
-): Promise<void> {
-  const known = Nonces.safeParse(await storage.getItem(tabKey(owner.tabId))).data ?? [];
-  if (known.includes(nonce)) return;
-  // A nonce another tab's pull took first stays that tab's: a page cannot take over another's.
-  if (await storage.getItem(nonceKey(nonce))) return;
-  const kept = [...known, nonce].slice(-NONCES_PER_TAB);
-  await storage.setItems([
-    { key: nonceKey(nonce), value: owner },
-    { key: tabKey(owner.tabId), value: kept },
-  ]);
-  const dropped = known.filter((n) => !kept.includes(n));
-  if (dropped.length > 0) await storage.removeItems(dropped.map(nonceKey));
+/** Per tab, the update of its nonce list under way: updates of one tab run one after another. */
+const tabQueue = new Map<number, Promise<void>>();
+
+function rememberNonce(storage: WxtStorage, nonce: string, owner: z.infer<typeof Owner>): Promise<void> {
+  const run = async () => {
+    const known = TabNonces.safeParse(await storage.getItem(tabKey(owner.tabId))).data ?? [];
+    if (known.some((k) => k.nonce === nonce || k.documentId === owner.documentId)) return;
+    // A nonce another tab's pull took first stays that tab's: a page cannot take over another's.
+    if (await storage.getItem(nonceKey(nonce))) return;
+    const kept = [...known, { nonce, documentId: owner.documentId }].slice(-NONCES_PER_TAB);
+    await storage.setItems([
+      { key: nonceKey(nonce), value: owner },
+      { key: tabKey(owner.tabId), value: kept },
+    ]);
+    const dropped = known.filter((k) => !kept.includes(k)).map((k) => nonceKey(k.nonce));
+    if (dropped.length > 0) await storage.removeItems(dropped);
+  };
+  const next = (tabQueue.get(owner.tabId) ?? Promise.resolve()).then(run, run);
+  tabQueue.set(owner.tabId, next);
+  const done = () => {
+    if (tabQueue.get(owner.tabId) === next) tabQueue.delete(owner.tabId);
+  };
+  next.then(done, done);
+  return next;
 }
 
 /**
@@ -227,6 +245,7 @@ async function rememberNonce(
 async function nonceOwner(storage: WxtStorage, nonce: string) {
   if (!NONCE.test(nonce)) return null;
   for (const wait of NONCE_WAITS) {
+    if (wait > 0 && inFlight === 0) return null;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const owner = Owner.safeParse(await storage.getItem(nonceKey(nonce))).data;
     if (owner) return owner;
@@ -237,6 +256,6 @@ const NONCE_WAITS = [0, 20, 100, 500];
 
 /** The tab has closed: its nonces go (a signal its last page wrote as it closed has been taken by now or never will be). */
 export async function forgetTab(storage: WxtStorage, tabId: number): Promise<void> {
-  const known = Nonces.safeParse(await storage.getItem(tabKey(tabId))).data ?? [];
-  await storage.removeItems([tabKey(tabId), ...known.map(nonceKey)]);
+  const known = TabNonces.safeParse(await storage.getItem(tabKey(tabId))).data ?? [];
+  await storage.removeItems([tabKey(tabId), ...known.map((k) => nonceKey(k.nonce))]);
 }

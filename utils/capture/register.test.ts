@@ -31,6 +31,7 @@ function setup() {
   // (getFrame stays the fake's, for tests to mock).
   const webNavigation = Object.assign(Object.create(browser.webNavigation), {
     onCommitted: fakeEvent(),
+    onDOMContentLoaded: fakeEvent(),
     onCompleted: fakeEvent(),
   });
   const fake = Object.assign(Object.create(browser), {
@@ -59,12 +60,19 @@ type Pull = {
 const NONCE = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 /** What a pull brings back from a page: its nonce and its waiting reports (JSON strings). */
 const pulled = (reports: unknown[], nonce = NONCE) => [{ frameId: 0, result: { nonce, reports } }];
-/** The landing has loaded in a tab (webNavigation.onCompleted, as Chromium gives it). */
+/** The landing's DOM is ready in a tab (webNavigation.onDOMContentLoaded, as Chromium gives it). */
 const loadedLanding = (
   webNavigation: ReturnType<typeof setup>['webNavigation'],
   tabId = 3,
   documentId = DOC,
-) => webNavigation.onCompleted.fire(<never>{ tabId, frameId: 0, url: LANDING, documentId, timeStamp: 2000 });
+) =>
+  webNavigation.onDOMContentLoaded.fire(<never>{
+    tabId,
+    frameId: 0,
+    url: LANDING,
+    documentId,
+    timeStamp: 2000,
+  });
 /** Waits until tab 3's session holds these observations, by name. */
 async function expectObserved(writer: ReturnType<typeof setup>['writer'], names: string[]) {
   await vi.waitFor(async () => {
@@ -304,9 +312,16 @@ describe('background wiring', () => {
     expect(await ask({ type: 'rescan-tab', tabId: 4 })).toEqual({ ok: true, data: null });
   });
 
-  it('pulls from a landing once loaded and from a page that sends a tracker request, and nowhere else', async () => {
+  it('pulls from a landing once its DOM is ready and from a page that sends a tracker request, and nowhere else', async () => {
     const { webRequest, webNavigation } = setup();
-    const executeScript = vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>[]);
+    const executeScript = vi
+      .spyOn(fakeBrowser.scripting, 'executeScript')
+      .mockResolvedValue(<never>pulled([]));
+    // The browser's frames: a tracker request's event names its document, not the page's URL.
+    vi.spyOn(fakeBrowser.webNavigation, 'getFrame').mockImplementation(
+      async (q) =>
+        <never>{ url: 'https://thanks.example/', documentId: (q as { documentId?: string }).documentId },
+    );
     const pulls = () =>
       executeScript.mock.calls.map(([i]) => {
         const { target, files, world } = i as unknown as Pull;
@@ -322,13 +337,13 @@ describe('background wiring', () => {
         transitionQualifiers: [],
       } as never);
     const loaded = (frameId: number, url: string, documentId: string) =>
-      webNavigation.onCompleted.fire(frame(frameId, url, documentId));
+      webNavigation.onDOMContentLoaded.fire(frame(frameId, url, documentId));
     const [landing, ordinary, framed] = ['A', 'B', 'C'].map((c) => c.repeat(32)) as [string, string, string];
-    // Nothing while a page loads: its load scan is not done.
+    // Nothing as a page commits: its page scripts may not be there yet.
     await commit(0, LANDING, landing);
     await commit(0, 'https://news.example/?q=1', ordinary);
     expect(pulls()).toEqual([]);
-    // Loaded: the landing's page watch may have something; the ordinary page and a framed landing do not.
+    // DOM ready: the landing's page watch may report from now on; the ordinary page and a framed landing do not.
     await loaded(0, LANDING, landing);
     await loaded(0, 'https://news.example/?q=1', ordinary);
     await loaded(1, LANDING, framed);
@@ -459,15 +474,16 @@ describe('background wiring', () => {
       storeId: '0',
     });
 
-    // The page's own: taken into its tab's session, with the page URL it names, which is on the cookie's host.
+    // The page's own: taken into its tab's session.
     signal(NONCE, foundIn('subid', LANDING));
     expect(await observed()).toEqual(['subid']);
     expect(await observed(5)).toBeUndefined();
     expect(getAll).toHaveBeenLastCalledWith({ url: LANDING });
-    // A page URL on another host (or an extension page) is not believed: the cookie's host root is read.
-    signal(NONCE, foundIn('click_id', 'chrome-extension://abc/panel.html'));
+    // The page URL a report names is not believed (it would choose whose cookies are read): the one
+    // its pull ran on is.
+    signal(NONCE, foundIn('click_id', 'http://lp.example/admin/'));
     expect(await observed()).toEqual(['subid', 'click_id']);
-    expect(getAll).toHaveBeenLastCalledWith({ url: 'http://lp.example/' });
+    expect(getAll).toHaveBeenLastCalledWith({ url: LANDING });
     // An empty one asks for a pull of that document.
     signal(NONCE, '');
     await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(3));
@@ -481,6 +497,37 @@ describe('background wiring', () => {
     expect(Object.keys(await fakeBrowser.storage.session.get(null)).filter((k) => k.includes(NONCE))).toEqual(
       [],
     );
+    await writer.flush();
+  });
+
+  it('notes at most 4 nonces a tab, one a document, however many pulls come at once', async () => {
+    const { webNavigation, writer } = setup();
+    const nonceKeys = async () =>
+      Object.keys(await fakeBrowser.storage.session.get(null))
+        .filter((k) => k.startsWith('page-nonce:'))
+        .sort();
+    let n = 0;
+    // Pages that hand out a new nonce at every pull (they replaced the channel's take function).
+    vi.spyOn(fakeBrowser.scripting, 'executeScript').mockImplementation(
+      async () => <never>pulled([], (n++).toString(16).padStart(32, '0')),
+    );
+    const last = '13'.padStart(32, '0');
+    vi.spyOn(fakeBrowser.webNavigation, 'getFrame').mockResolvedValue(<never>{
+      url: LANDING,
+      documentId: last,
+    });
+    // Twenty landings in one tab, their pulls all under way at once.
+    for (let i = 0; i < 20; i++) loadedLanding(webNavigation, 3, i.toString(16).padStart(32, '0'));
+    await vi.waitFor(() => expect(n).toBe(20));
+    await new Promise((r) => setTimeout(r, 50));
+    const kept = await nonceKeys();
+    expect(kept).toHaveLength(4);
+    // The last document pulled again (the panel opened) with a new nonce: it keeps its first one.
+    expect(await ask({ type: 'rescan-tab', tabId: 3 })).toEqual({ ok: true, data: null });
+    expect(await ask({ type: 'rescan-tab', tabId: 3 })).toEqual({ ok: true, data: null });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(n).toBe(22);
+    expect(await nonceKeys()).toEqual(kept);
     await writer.flush();
   });
 

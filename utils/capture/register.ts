@@ -49,9 +49,9 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     const ids = d.tabId < 0 ? [] : modelDeps.idsOf(d.url);
     if (ids.length > 0) void checkCookies(browser, storage, writer, d, ids).catch(report);
   };
-  // Documents pulled from for a tracker request: a hint like inFlight, so a page firing 1,000
-  // tracker fetches costs one pull, not 1,000 (its later reports come as signal cookies). A
-  // restarted worker pulls again, which costs one empty pull.
+  // Documents pulled from (a landing once its DOM is ready, a page as it sends a tracker request):
+  // a hint like inFlight, so a page firing 1,000 tracker fetches costs one pull, not 1,000 (its
+  // later reports come as signal cookies). A restarted worker pulls again, which costs one pull.
   const pulled = new Set<string>();
   const handle = createMessageHandler({ browser, storage, writer });
   /** pageUrl: the document's URL where the event gives it (a webRequest event gives the request's). */
@@ -62,7 +62,10 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
       pulled.add(d.documentId);
     }
     const { tabId, frameId, documentId } = d;
-    void pullReports(browser, storage, { tabId, frameId, documentId, pageUrl }, handle).catch(report);
+    void pullReports(browser, storage, { tabId, frameId, documentId, pageUrl }, handle).then((answered) => {
+      // The page was not reached (gone, or not there yet): a later event may pull again.
+      if (!answered && documentId) pulled.delete(documentId);
+    }, report);
   };
   const guard =
     <T>(fn: (d: T) => void) =>
@@ -122,11 +125,12 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
 
   // The page has loaded (its load handlers too): cookies it wrote meanwhile are in the jar now, so
   // the page need not report them (utils/page/watch.ts). Subframes too: a landing can be framed.
-  // A landing (click ids in its URL) has loaded: take what its page watch found (its load scan
-  // waits in the MAIN world), and hand it the token for what it reports later (utils/page/channel.ts).
-  browser.webNavigation.onCompleted.addListener(
+  browser.webNavigation.onCompleted.addListener(guard(readJar));
+  // A landing (click ids in its URL) has its DOM: take its nonce (and anything waiting), so what its
+  // page watch finds from now on, at load or as the visitor leaves, comes as a signal
+  // (utils/page/channel.ts). Not later: a visitor can click on before a slow page's load event.
+  browser.webNavigation.onDOMContentLoaded.addListener(
     guard((d) => {
-      readJar(d);
       if (d.frameId === 0 && d.tabId >= 0 && pageIds(d.url).length > 0) pull(d, d.url);
     }),
   );

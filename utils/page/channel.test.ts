@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it, vi } from 'vitest';
 import {
+  cookieValue,
   dispatchInPage,
   makeNonce,
   NONCE,
@@ -56,7 +57,7 @@ describe('page channel (MAIN world)', () => {
     send(beacon);
     expect(cookies).toHaveLength(1);
     const [pair, ...attributes] = (cookies[0] ?? '').split('; ');
-    expect(pair).toBe(`${SIGNAL_PREFIX}${nonce}=${encodeURIComponent(JSON.stringify(beacon))}`);
+    expect(pair).toBe(`${SIGNAL_PREFIX}${nonce}=${cookieValue(JSON.stringify(beacon))}`);
     expect(attributes).toEqual([`path=${SIGNAL_PATH}`, 'max-age=60', 'samesite=strict']);
     expect(take()).toEqual([]);
     // Another page's nonce is its own.
@@ -73,6 +74,42 @@ describe('page channel (MAIN world)', () => {
     send(long);
     expect(cookies).toEqual([`${SIGNAL_PREFIX}${nonce}=; path=${SIGNAL_PATH}; max-age=60; samesite=strict`]);
     expect(take()).toEqual([long]);
+  });
+
+  it('what a landing found, too long for one cookie, goes one finding a cookie', () => {
+    const { win, cookies, pull, take } = freshWindow();
+    const send = pageChannel(win);
+    const nonce = pull()?.nonce;
+    const observation = (name: string) => ({
+      place: 'localStorage',
+      name,
+      raw: `{"subid":"${'x'.repeat(1500)}"}`,
+    });
+    const report = {
+      type: 'observations',
+      pageUrl: 'https://lp.example/',
+      ids: ['x'],
+      observations: ['a', 'b', 'c'].map(observation),
+    };
+    send(report);
+    const carried = cookies.map((c) =>
+      JSON.parse(decodeURIComponent(c.split('; ')[0]?.slice(`${SIGNAL_PREFIX}${nonce}=`.length) ?? '')),
+    );
+    expect(carried).toEqual(
+      ['a', 'b', 'c'].map((name) => ({ ...report, observations: [observation(name)] })),
+    );
+    expect(take()).toEqual([]);
+  });
+
+  it('a cookie value carries any text, with nothing that ends or trims a cookie value', () => {
+    const text = JSON.stringify({ s: 'a;b,c "q" \\ 100% \u00e9 \u{1F600} \t\n end' });
+    const value = cookieValue(text);
+    expect(value).toMatch(/^[\x21-\x7e]+$/);
+    expect(value).not.toMatch(/;/);
+    expect(decodeURIComponent(value)).toBe(text);
+    // JSON's quotes, commas and braces stay as they are.
+    const json = JSON.stringify({ type: 'observations', observations: [{ name: 'kt_subid', value: 'abc' }] });
+    expect(cookieValue(json)).toBe(json);
   });
 
   it('a report that cannot be signalled (cookies throw) waits for a pull', () => {

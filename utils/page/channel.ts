@@ -7,7 +7,7 @@
  * page ~0.45 ms. So reports wait in the MAIN world and travel two other ways:
  *
  * - Pulled: the background runs a small script in the MAIN world (executeScript, entrypoints/
- *   page-pull.ts) that takes what waits, when a landing has loaded, when a page sends a tracker
+ *   page-pull.ts) that takes what waits, once a landing's DOM is ready, when a page sends a tracker
  *   request, and when the panel opens on the tab (utils/capture/page-reports.ts). Its result is
  *   the reports and the page's nonce. A file, not a function with arguments: Chromium compiles a
  *   function's source anew on every call (~0.2-0.4 ms of the page's main thread against ~0.1 for
@@ -15,12 +15,13 @@
  * - Signalled: once a pull has taken its nonce (random, made in the page), the background knows
  *   which tab and document it belongs to, and a report made after that (a landing storing the
  *   subid as the visitor clicks to the offer, lab leave.html) rides in a cookie named with the
- *   nonce, on a path no request uses (SIGNAL_PATH), so no server is ever sent it and the page's
- *   `document.cookie` never shows it; cookies.onChanged brings it to the background, which removes
- *   it at once. A cookie because the page may be leaving: a pull would find it gone (tried: the
+ *   nonce, on a path no page has (SIGNAL_PATH), so the page's requests do not carry it (only one to
+ *   that very path would) and its `document.cookie` does not show it; cookies.onChanged brings it
+ *   to the background, which removes it at once. A cookie because the page may be leaving: a pull would find it gone (tried: the
  *   leave.html observation was lost in 3 of 3 runs), while a cookie write is in the jar before the
- *   next page is asked for. A report too long for a cookie waits for a pull, and the cookie only
- *   asks for one. Where cookies are off, reports wait for the next pull. The cookie is one more in
+ *   next page is asked for. What a landing found goes one finding a cookie when it is long; any
+ *   other report too long for a cookie waits for a pull, and the cookie only asks for one. Where
+ *   cookies are off, reports wait for the next pull. The cookie is one more in
  *   the site's jar for a few milliseconds (one name per page, overwritten, never more than one);
  *   only a site already at Chromium's 180 cookies a domain could see its oldest one go for it.
  *
@@ -73,7 +74,6 @@ export type Send = (message: object) => void;
  */
 export function pageChannel(win: Window & typeof globalThis): Send {
   const stringify = JSON.stringify;
-  const encode = encodeURIComponent;
   const doc = win.document;
   /** JSON strings: what a pull returns is a copy of the report as it was made. */
   let waiting: string[] = [];
@@ -82,9 +82,7 @@ export function pageChannel(win: Window & typeof globalThis): Send {
   let nonce = '';
   let pulling = false;
   const take = (rescan?: unknown): Pulled => {
-    if (!nonce) {
-      nonce = makeNonce(random);
-    }
+    if (!nonce) nonce = makeNonce(random);
     if (rescan === true) {
       // The watch reads the page again now; what it finds is in this pull, not in a cookie.
       pulling = true;
@@ -109,27 +107,45 @@ export function pageChannel(win: Window & typeof globalThis): Send {
   const signal = (value: string) => {
     doc.cookie = `${SIGNAL_PREFIX}${nonce}=${value}; path=${SIGNAL_PATH}; max-age=${SIGNAL_SECONDS}; samesite=strict`;
   };
-  return (message) => {
-    let detail: string;
+  const send: Send = (message) => {
     try {
-      detail = stringify(message);
-    } catch {
-      return; // never break the page
-    }
-    // Where the browser blocks this site's cookies a write is dropped without a word: wait for a pull.
-    if (!nonce || pulling || !win.navigator.cookieEnabled) return keep(detail);
-    let value = encode(detail);
-    if (value.length > MAX_SIGNAL_VALUE) {
+      const detail = stringify(message);
+      // Where the browser blocks this site's cookies a write is dropped without a word: wait for a pull.
+      if (!nonce || pulling || !win.navigator.cookieEnabled) return keep(detail);
+      const value = cookieValue(detail);
+      if (value.length <= MAX_SIGNAL_VALUE) {
+        try {
+          return signal(value);
+        } catch {
+          return keep(detail); // cookies throw here (a sandboxed document): it waits for a pull
+        }
+      }
+      // Too long for one cookie. What a landing found goes one finding a cookie (a scan on the way
+      // out can find several, each up to 1 KB raw); anything else waits, and an empty cookie asks
+      // for a pull (a page that is leaving takes it along: bodies over ~3 KB, which webRequest
+      // also has for fetch and XHR).
+      const { observations } = message as { observations?: unknown };
+      if (Array.isArray(observations) && observations.length > 1) {
+        for (const one of observations) send({ ...message, observations: [one] });
+        return;
+      }
       keep(detail);
-      value = '';
-    }
-    try {
-      signal(value); // too long to carry: the empty cookie asks for a pull
+      signal('');
     } catch {
-      // cookies throw here (a sandboxed document): it waits for a pull
-      if (value) keep(detail);
+      // never break the page
     }
   };
+  return send;
+}
+
+/**
+ * A cookie value that carries any string: `%`, and what ends or trims a value in the browser's
+ * cookie parser (`;`, spaces, controls) or is not ASCII, percent-encoded; the rest as is. JSON's
+ * quotes, commas and braces stay, so a report grows by a few per cent, not the third
+ * encodeURIComponent adds. The background reads it back with decodeURIComponent.
+ */
+export function cookieValue(text: string): string {
+  return text.replace(/[%;\s]|[^\x21-\x7e]/gu, encodeURIComponent);
 }
 
 /**
