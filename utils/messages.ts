@@ -9,7 +9,7 @@ import { ObservationSchema } from './session/schema';
 const MAX_TEXT = 64 * 1024;
 const text = z.string().check(z.maxLength(MAX_TEXT));
 
-/** Content script → background: where the page keeps a click id (values found by the content script). */
+/** Page watch → background (through the page channel, or Firefox's content script): where the page keeps a click id. */
 export const ObservationsMessageSchema = z.object({
   type: z.literal('observations'),
   pageUrl: z.string().check(z.maxLength(8192)),

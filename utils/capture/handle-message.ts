@@ -8,7 +8,6 @@ import { type Message, parseMessage, type Reply } from '../messages';
 import { dispatchInPage, MAIN_WORLD_BROWSERS, RESCAN_EVENT } from '../page/channel';
 import { loadSession, parseIndex, parseSessionHeader, removeSessions, sessionKey } from '../storage';
 import { jarObservations } from './cookie-jar';
-import { pullReports } from './page-reports';
 import { performReplay } from './replay';
 import type { SessionWriter } from './session-writer';
 
@@ -39,6 +38,8 @@ export interface MessageDeps {
   storage: WxtStorage;
   writer: SessionWriter;
   fetch?: typeof fetch;
+  /** Chrome and Edge: pull the tab's page with a rescan (page-reports.ts); what it brings comes back through this handler. */
+  pullTab?: (tabId: number) => Promise<unknown>;
   now?: () => number;
 }
 
@@ -50,7 +51,7 @@ export function createMessageHandler(deps: MessageDeps) {
     const message = parseMessage(raw);
     if (!message) return null;
     if (!PAGE_MESSAGES.has(message.type) && !fromExtensionPage(sender)) return null;
-    return handle(message, sender, deps, now, onMessage).then(
+    return handle(message, sender, deps, now).then(
       (data): Reply => ({ ok: true, data }),
       (e): Reply => ({ ok: false, error: e instanceof Error ? e.message : String(e) }),
     );
@@ -63,8 +64,6 @@ async function handle(
   sender: Sender,
   deps: MessageDeps,
   now: () => number,
-  /** This handler: what a pull brings back is handled as the page's own report. */
-  self: (raw: unknown, sender: Sender) => unknown,
 ): Promise<unknown> {
   const { writer, storage } = deps;
   switch (message.type) {
@@ -115,8 +114,7 @@ async function handle(
       // pulled from the MAIN world on Chrome and Edge, an event for Firefox's watch, which sends it.
       // A tab where nothing can run (a browser page) or nobody listens (no click id in its URL) is
       // not an error for the panel.
-      if (MAIN_WORLD_BROWSERS.includes(BROWSER))
-        await pullReports(deps.browser, storage, { tabId: message.tabId, frameId: 0 }, self, true);
+      if (MAIN_WORLD_BROWSERS.includes(BROWSER) && deps.pullTab) await deps.pullTab(message.tabId);
       else
         await deps.browser.scripting
           .executeScript({ target: { tabId: message.tabId }, func: dispatchInPage, args: [RESCAN_EVENT] })

@@ -45,9 +45,10 @@ const InjectionResults = z.array(
  * else, and a signal is matched to the page's host. A page that has gone, or where nothing may
  * run, is not an error: its requests are captured anyway. True when the page was reached.
  */
-export async function pullReports(
+async function pullReports(
   browser: Browser,
   storage: WxtStorage,
+  state: State,
   d: { tabId: number; frameId: number; documentId?: string; pageUrl?: string },
   deliver: Deliver,
   rescan = false,
@@ -65,7 +66,7 @@ export async function pullReports(
   type Injection = Parameters<Browser['scripting']['executeScript']>[0];
   const target = { tabId: d.tabId, documentIds: [documentId] };
   let results: unknown;
-  inFlight++;
+  state.inFlight++;
   try {
     // The file where it can be (its compiled code is kept); a rescan passes an argument.
     results = await browser.scripting.executeScript(
@@ -75,23 +76,46 @@ export async function pullReports(
     );
     const pulled = InjectionResults.safeParse(results).data?.[0]?.result;
     if (!pulled) return true; // reached, and no page channel there: nothing to pull again
-    await rememberNonce(storage, pulled.nonce, { tabId: d.tabId, documentId, host, url: pageUrl });
+    // The reports first: they have left the page, and nothing after this may lose them.
     const sender = { id: browser.runtime.id, tab: { id: d.tabId }, frameId: 0, url: pageUrl };
     for (const report of pulled.reports.slice(0, MAX_WAITING).flatMap(parseDetail)) deliver(report, sender);
+    await rememberNonce(storage, state, pulled.nonce, { tabId: d.tabId, documentId, host, url: pageUrl });
     return true;
   } catch {
     return false; // the document has gone, or nothing may run there (a browser page)
   } finally {
-    inFlight--;
+    state.inFlight--;
   }
 }
 
 /**
- * Pulls under way in this worker: a signal whose nonce is not known yet is looked up again only
- * while one is (its pull may not have come back); otherwise it is dropped at once, so cookies a
- * page makes up cost one lookup each. A hint, like register.ts's: a restarted worker has none.
+ * What this worker knows while it runs: hints, like register.ts's (a restarted worker starts
+ * empty), never a record. `inFlight`: pulls under way; a signal whose nonce is not known yet is
+ * looked up again only while one is (its pull may not have come back), otherwise dropped at once,
+ * so cookies a page makes up cost one lookup each. `asked`: documents with a pull under way because
+ * a signal asked, and whether another asked meanwhile. `tabQueue`: per tab, the update of its
+ * nonce list under way, so updates of one tab run one after another. `closedTabs`: tabs closed
+ * while this worker ran, so a pull that comes back after its tab closed notes nothing (tab ids are
+ * not reused).
  */
-let inFlight = 0;
+interface State {
+  inFlight: number;
+  asked: Map<string, boolean>;
+  tabQueue: Map<number, Promise<void>>;
+  closedTabs: Set<number>;
+}
+
+/** The background's end of the page channel, bound to the browser, storage and the message handler. */
+export function createPageReports(browser: Browser, storage: WxtStorage, deliver: Deliver) {
+  const state: State = { inFlight: 0, asked: new Map(), tabQueue: new Map(), closedTabs: new Set() };
+  return {
+    pull: (d: Parameters<typeof pullReports>[3], rescan = false) =>
+      pullReports(browser, storage, state, d, deliver, rescan),
+    takeSignal: (details: unknown) => takeSignal(browser, storage, state, details, deliver),
+    forgetTab: (tabId: number) => forgetTab(storage, state, tabId),
+  };
+}
+export type PageReports = ReturnType<typeof createPageReports>;
 
 /** A frame as the browser knows it; null where it has gone (or the API fails). */
 async function frameOf(browser: Browser, query: Parameters<Browser['webNavigation']['getFrame']>[0]) {
@@ -136,11 +160,12 @@ export function isSignal(change: { cookie?: { name?: unknown } }): boolean {
  * cookies.onChanged, for a signal cookie (channel.ts): remove it from the jar at once, find the
  * tab and document its nonce was pulled from, and hand on the report it carries, or pull when it
  * only asks for one. The page may have gone by now (that is why it wrote a cookie): the report is
- * handed on with that tab, and with the page URL it gives only when that is on the cookie's host.
+ * handed on with that tab and the page URL its pull ran on, which the background noted.
  */
-export async function takeSignal(
+async function takeSignal(
   browser: Browser,
   storage: WxtStorage,
+  state: State,
   details: unknown,
   deliver: Deliver,
 ): Promise<void> {
@@ -150,7 +175,7 @@ export async function takeSignal(
   if (!cookie.name.startsWith(SIGNAL_PREFIX) || cookie.path !== SIGNAL_PATH) return;
   const host = cookie.domain.replace(/^\./, '');
   // Who it is from first, at once: a tab closing as its page signals forgets its nonces right after.
-  const owner = nonceOwner(storage, cookie.name.slice(SIGNAL_PREFIX.length));
+  const owner = nonceOwner(storage, state, cookie.name.slice(SIGNAL_PREFIX.length));
   // By an http URL, and by https where that found nothing (Chromium can bind a cookie to the scheme
   // of the page that wrote it).
   const remove = (scheme: string) =>
@@ -163,11 +188,22 @@ export async function takeSignal(
   // by a page of another site than the one pulled from (channel.ts `makeNonce` says why that matters).
   if (!from || from.host !== host) return;
   if (cookie.value === '') {
-    // One pull at a time a document, however many cookies ask.
-    if (asked.has(from.documentId)) return;
-    asked.add(from.documentId);
+    // One pull at a time a document, however many cookies ask; one asking meanwhile gets one more
+    // pull after it (what it kept may have come after the first pull's take).
+    const { asked } = state;
+    if (asked.has(from.documentId)) {
+      asked.set(from.documentId, true);
+      return;
+    }
     const d = { tabId: from.tabId, documentId: from.documentId, frameId: 0, pageUrl: from.url };
-    await pullReports(browser, storage, d, deliver).finally(() => asked.delete(from.documentId));
+    try {
+      do {
+        asked.set(from.documentId, false);
+        await pullReports(browser, storage, state, d, deliver);
+      } while (asked.get(from.documentId));
+    } finally {
+      asked.delete(from.documentId);
+    }
     return;
   }
   let detail = '';
@@ -180,9 +216,6 @@ export async function takeSignal(
   for (const report of parseDetail(detail))
     deliver(report, { id: browser.runtime.id, tab: { id: from.tabId }, frameId: 0, url: from.url });
 }
-
-/** Documents with a pull under way because a signal asked (a hint, like `inFlight`). */
-const asked = new Set<string>();
 
 /** The hostname of an http(s) URL, as a cookie's domain names it; '' for anything else. */
 function hostOf(url: string | undefined): string {
@@ -212,11 +245,24 @@ const Owner = z.object({
 });
 const TabNonces = z.array(z.object({ nonce: z.string().regex(NONCE), documentId: z.string() }));
 
-/** Per tab, the update of its nonce list under way: updates of one tab run one after another. */
-const tabQueue = new Map<number, Promise<void>>();
+function inTabQueue({ tabQueue }: State, tabId: number, run: () => Promise<void>): Promise<void> {
+  const next = (tabQueue.get(tabId) ?? Promise.resolve()).then(run, run);
+  tabQueue.set(tabId, next);
+  const done = () => {
+    if (tabQueue.get(tabId) === next) tabQueue.delete(tabId);
+  };
+  next.then(done, done);
+  return next;
+}
 
-function rememberNonce(storage: WxtStorage, nonce: string, owner: z.infer<typeof Owner>): Promise<void> {
-  const run = async () => {
+function rememberNonce(
+  storage: WxtStorage,
+  state: State,
+  nonce: string,
+  owner: z.infer<typeof Owner>,
+): Promise<void> {
+  return inTabQueue(state, owner.tabId, async () => {
+    if (state.closedTabs.has(owner.tabId)) return;
     const known = TabNonces.safeParse(await storage.getItem(tabKey(owner.tabId))).data ?? [];
     if (known.some((k) => k.nonce === nonce || k.documentId === owner.documentId)) return;
     // A nonce another tab's pull took first stays that tab's: a page cannot take over another's.
@@ -228,24 +274,18 @@ function rememberNonce(storage: WxtStorage, nonce: string, owner: z.infer<typeof
     ]);
     const dropped = known.filter((k) => !kept.includes(k)).map((k) => nonceKey(k.nonce));
     if (dropped.length > 0) await storage.removeItems(dropped);
-  };
-  const next = (tabQueue.get(owner.tabId) ?? Promise.resolve()).then(run, run);
-  tabQueue.set(owner.tabId, next);
-  const done = () => {
-    if (tabQueue.get(owner.tabId) === next) tabQueue.delete(owner.tabId);
-  };
-  next.then(done, done);
-  return next;
+  });
 }
 
 /**
  * Who a nonce was pulled from. A page can signal as soon as the pull has taken its nonce, before
- * the pull's result is back here and noted: an unknown nonce is looked up again a little later.
+ * the pull's result is back here and noted: while a pull is under way, an unknown nonce is looked
+ * up again a little later; otherwise it is not ours.
  */
-async function nonceOwner(storage: WxtStorage, nonce: string) {
+async function nonceOwner(storage: WxtStorage, state: State, nonce: string) {
   if (!NONCE.test(nonce)) return null;
   for (const wait of NONCE_WAITS) {
-    if (wait > 0 && inFlight === 0) return null;
+    if (wait > 0 && state.inFlight === 0) return null;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const owner = Owner.safeParse(await storage.getItem(nonceKey(nonce))).data;
     if (owner) return owner;
@@ -254,8 +294,12 @@ async function nonceOwner(storage: WxtStorage, nonce: string) {
 }
 const NONCE_WAITS = [0, 20, 100, 500];
 
-/** The tab has closed: its nonces go (a signal its last page wrote as it closed has been taken by now or never will be). */
-export async function forgetTab(storage: WxtStorage, tabId: number): Promise<void> {
-  const known = TabNonces.safeParse(await storage.getItem(tabKey(tabId))).data ?? [];
-  await storage.removeItems([tabKey(tabId), ...known.map((k) => nonceKey(k.nonce))]);
+/** The tab has closed: its nonces go, after any update of them under way (a signal its last page wrote as it closed looked its owner up first). */
+function forgetTab(storage: WxtStorage, state: State, tabId: number): Promise<void> {
+  if (state.closedTabs.size > 1000) state.closedTabs.clear();
+  state.closedTabs.add(tabId);
+  return inTabQueue(state, tabId, async () => {
+    const known = TabNonces.safeParse(await storage.getItem(tabKey(tabId))).data ?? [];
+    await storage.removeItems([tabKey(tabId), ...known.map((k) => nonceKey(k.nonce))]);
+  });
 }

@@ -531,6 +531,69 @@ describe('background wiring', () => {
     await writer.flush();
   });
 
+  it('pulls a landing that dropped its click ids before its DOM was ready, and a document back from the back/forward cache again', async () => {
+    const { webNavigation } = setup();
+    const executeScript = vi
+      .spyOn(fakeBrowser.scripting, 'executeScript')
+      .mockResolvedValue(<never>pulled([]));
+    const nav = (url: string) => ({ tabId: 3, frameId: 0, url, documentId: DOC, timeStamp: 2000 });
+    const commit = (url: string) =>
+      webNavigation.onCommitted.fire(<never>{
+        ...nav(url),
+        transitionType: 'link',
+        transitionQualifiers: [],
+      });
+    commit(LANDING);
+    webNavigation.onDOMContentLoaded.fire(<never>nav('https://lp.example/')); // history.replaceState
+    await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(1));
+    webNavigation.onDOMContentLoaded.fire(<never>nav('https://lp.example/')); // seen already
+    commit(LANDING); // back from the cache: the same document
+    loadedLanding(webNavigation);
+    await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(2));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(executeScript).toHaveBeenCalledTimes(2);
+  });
+
+  it('pulls once more for cookies that asked during a pull, and notes nothing for a tab that closed meanwhile', async () => {
+    const { webNavigation, cookieChanged } = setup();
+    vi.spyOn(fakeBrowser.cookies, 'remove').mockResolvedValue(<never>{});
+    let release = (_nonce = NONCE) => {};
+    const executeScript = vi.spyOn(fakeBrowser.scripting, 'executeScript').mockImplementation(
+      () =>
+        new Promise((r) => {
+          release = (nonce = NONCE) => r(<never>pulled([], nonce));
+        }),
+    );
+    loadedLanding(webNavigation);
+    await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(1));
+    release();
+    await new Promise((r) => setTimeout(r, 20)); // the nonce noted
+    const ask = () =>
+      cookieChanged.fire({
+        removed: false,
+        cookie: { name: `${SIGNAL_PREFIX}${NONCE}`, value: '', domain: 'lp.example', path: SIGNAL_PATH },
+      });
+    ask();
+    await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(2));
+    ask();
+    ask(); // two more while that pull is under way: one more pull for both
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(3));
+    release();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(executeScript).toHaveBeenCalledTimes(3);
+    // A pull under way as its tab closes: its nonce is not noted for the closed tab.
+    loadedLanding(webNavigation, 7, 'E'.repeat(32));
+    await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(4));
+    await fakeBrowser.tabs.onRemoved.trigger(7, { windowId: 1, isWindowClosing: false });
+    release('f'.repeat(32));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(
+      Object.keys(await fakeBrowser.storage.session.get(null)).filter((k) => k.includes('-tab:7')),
+    ).toEqual([]);
+  });
+
   it('takes a signal that arrives before the pull that took the nonce has come back', async () => {
     const { webRequest, webNavigation, writer, cookieChanged } = setup();
     await landOn(webRequest, writer);

@@ -8,7 +8,7 @@ import { loadSession, parseIndex } from '../storage';
 import { BADGES, badgeState } from './badge';
 import { jarObservations, noteSessionCookie } from './cookie-jar';
 import { createMessageHandler } from './handle-message';
-import { forgetTab, HOOKED_TYPES, isSignal, pullReports, takeSignal } from './page-reports';
+import { createPageReports, HOOKED_TYPES, isSignal } from './page-reports';
 import { createSessionWriter, type SessionWriter } from './session-writer';
 import {
   completeEvent,
@@ -53,7 +53,16 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   // a hint like inFlight, so a page firing 1,000 tracker fetches costs one pull, not 1,000 (its
   // later reports come as signal cookies). A restarted worker pulls again, which costs one pull.
   const pulled = new Set<string>();
-  const handle = createMessageHandler({ browser, storage, writer });
+  // Landings committed and not yet pulled (a hint too): their URL had click ids as they committed.
+  const landings = new Set<string>();
+  // What the page channel brings is handled as the page's own report (handle is made just below).
+  const page = createPageReports(browser, storage, (report, sender) => handle(report, sender));
+  const handle = createMessageHandler({
+    browser,
+    storage,
+    writer,
+    pullTab: (tabId) => page.pull({ tabId, frameId: 0 }, true),
+  });
   /** pageUrl: the document's URL where the event gives it (a webRequest event gives the request's). */
   const pull = (d: { tabId: number; frameId: number; documentId?: string }, pageUrl?: string) => {
     if (d.documentId) {
@@ -62,7 +71,7 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
       pulled.add(d.documentId);
     }
     const { tabId, frameId, documentId } = d;
-    void pullReports(browser, storage, { tabId, frameId, documentId, pageUrl }, handle).then((answered) => {
+    void page.pull({ tabId, frameId, documentId, pageUrl }).then((answered) => {
       // The page was not reached (gone, or not there yet): a later event may pull again.
       if (!answered && documentId) pulled.delete(documentId);
     }, report);
@@ -131,12 +140,23 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   // (utils/page/channel.ts). Not later: a visitor can click on before a slow page's load event.
   browser.webNavigation.onDOMContentLoaded.addListener(
     guard((d) => {
-      if (d.frameId === 0 && d.tabId >= 0 && pageIds(d.url).length > 0) pull(d, d.url);
+      if (d.frameId !== 0 || d.tabId < 0) return;
+      // The URL it committed with too: a landing can drop its click ids (history.replaceState) first.
+      const committedIds = d.documentId !== undefined && landings.delete(d.documentId);
+      if (committedIds || pageIds(d.url).length > 0) pull(d, d.url);
     }),
   );
   browser.webNavigation.onCommitted.addListener(
     guard((d) => {
       if (d.tabId < 0 || !/^https?:/.test(d.url)) return;
+      if (d.frameId === 0 && d.documentId) {
+        // A document back from the back/forward cache is pulled again: its nonce may have gone.
+        pulled.delete(d.documentId);
+        if (pageIds(d.url).length > 0) {
+          if (landings.size > 1000) landings.clear();
+          landings.add(d.documentId);
+        }
+      }
       writer.push({
         type: 'navigation',
         tabId: d.tabId,
@@ -151,14 +171,14 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   // cookie written (PHPSESSID by the landing's response): when, so the jar read above can date it.
   browser.cookies.onChanged.addListener(
     guard((change) => {
-      if (isSignal(change)) void takeSignal(browser, storage, change, handle).catch(report);
+      if (isSignal(change)) void page.takeSignal(change).catch(report);
       else void noteSessionCookie(storage, change, Date.now()).catch(report);
     }),
   );
   browser.tabs.onRemoved.addListener(
     guard((tabId: number) => {
       writer.push({ type: 'tab-closed', tabId, at: Date.now() });
-      void forgetTab(storage, tabId).catch(report);
+      void page.forgetTab(tabId).catch(report);
     }),
   );
 

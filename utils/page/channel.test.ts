@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
   cookieValue,
+  cookieValues,
   dispatchInPage,
   makeNonce,
   NONCE,
@@ -76,29 +77,47 @@ describe('page channel (MAIN world)', () => {
     expect(take()).toEqual([long]);
   });
 
-  it('what a landing found, too long for one cookie, goes one finding a cookie', () => {
+  it('what a landing found, too long for one cookie, is packed into as few as fit, raw text cut', () => {
     const { win, cookies, pull, take } = freshWindow();
     const send = pageChannel(win);
     const nonce = pull()?.nonce;
-    const observation = (name: string) => ({
-      place: 'localStorage',
-      name,
-      raw: `{"subid":"${'x'.repeat(1500)}"}`,
+    const observation = (i: number) => ({
+      place: 'link',
+      name: `link ${i}`,
+      value: 'x'.repeat(20),
+      raw: `/go?subid=${'x'.repeat(1000)}`,
     });
+    const names = Array.from({ length: 30 }, (_, i) => `link ${i}`);
     const report = {
       type: 'observations',
-      pageUrl: 'https://lp.example/',
-      ids: ['x'],
-      observations: ['a', 'b', 'c'].map(observation),
+      pageUrl: 'https://lp.example/?subid=x',
+      ids: ['x'.repeat(20)],
+      observations: names.map((_, i) => observation(i)),
     };
     send(report);
-    const carried = cookies.map((c) =>
-      JSON.parse(decodeURIComponent(c.split('; ')[0]?.slice(`${SIGNAL_PREFIX}${nonce}=`.length) ?? '')),
-    );
-    expect(carried).toEqual(
-      ['a', 'b', 'c'].map((name) => ({ ...report, observations: [observation(name)] })),
-    );
+    const values = cookies.map((c) => c.split('; ')[0]?.slice(`${SIGNAL_PREFIX}${nonce}=`.length) ?? '');
+    expect(values.length).toBeGreaterThan(1);
+    expect(values.length).toBeLessThan(10);
+    for (const v of values) expect(v.length).toBeLessThanOrEqual(3800);
+    const carried = values.map((v) => JSON.parse(decodeURIComponent(v)));
+    // Every finding once, in order, with its click id whole; the page URL is the background's to know.
+    expect(carried.flatMap((r) => r.observations.map((o: { name: string }) => o.name))).toEqual(names);
+    for (const r of carried) {
+      expect(r).toMatchObject({ type: 'observations', pageUrl: '', ids: report.ids });
+      for (const o of r.observations)
+        expect(o).toMatchObject({ value: 'x'.repeat(20), raw: observation(0).raw.slice(0, 256) });
+    }
     expect(take()).toEqual([]);
+  });
+
+  it('a single finding, or any report, too long for a cookie waits and asks for a pull', () => {
+    expect(
+      cookieValues({ type: 'observations', ids: ['x'.repeat(5000)], observations: [{ raw: 'a' }] }),
+    ).toBeNull();
+    expect(cookieValues({ type: 'page-request', body: 'x'.repeat(5000) })).toBeNull();
+    expect(cookieValues({ type: 'page-request', body: 'x' })).toEqual([
+      cookieValue('{"type":"page-request","body":"x"}'),
+    ]);
   });
 
   it('a cookie value carries any text, with nothing that ends or trims a cookie value', () => {

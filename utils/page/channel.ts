@@ -39,7 +39,7 @@ export const RESCAN_EVENT = 'postback-lens:rescan';
 export const PULL_KEY = 'postback-lens:pull';
 /** Signal cookies are named `SIGNAL_PREFIX + nonce`. */
 export const SIGNAL_PREFIX = 'postback-lens-';
-/** A path no page or request has: cookies are sent and shown only under their path. */
+/** A path no page has: cookies are sent and shown only under their path. */
 export const SIGNAL_PATH = '/.postback-lens-signal';
 /** A signal the background did not take (the worker was stopped and woke too late) expires by itself. */
 const SIGNAL_SECONDS = 60;
@@ -112,31 +112,56 @@ export function pageChannel(win: Window & typeof globalThis): Send {
       const detail = stringify(message);
       // Where the browser blocks this site's cookies a write is dropped without a word: wait for a pull.
       if (!nonce || pulling || !win.navigator.cookieEnabled) return keep(detail);
-      const value = cookieValue(detail);
-      if (value.length <= MAX_SIGNAL_VALUE) {
-        try {
-          return signal(value);
-        } catch {
-          return keep(detail); // cookies throw here (a sandboxed document): it waits for a pull
-        }
+      const values = cookieValues(message as Record<string, unknown>);
+      if (!values) keep(detail); // too long to carry: the empty cookie asks for a pull
+      try {
+        for (const value of values ?? ['']) signal(value);
+      } catch {
+        if (values) keep(detail); // cookies throw here (a sandboxed document): it waits for a pull
       }
-      // Too long for one cookie. What a landing found goes one finding a cookie (a scan on the way
-      // out can find several, each up to 1 KB raw); anything else waits, and an empty cookie asks
-      // for a pull (a page that is leaving takes it along: bodies over ~3 KB, which webRequest
-      // also has for fetch and XHR).
-      const { observations } = message as { observations?: unknown };
-      if (Array.isArray(observations) && observations.length > 1) {
-        for (const one of observations) send({ ...message, observations: [one] });
-        return;
-      }
-      keep(detail);
-      signal('');
     } catch {
       // never break the page
     }
   };
   return send;
 }
+
+/**
+ * A report as signal cookie values: one, or, when that is too long, what a landing found packed
+ * into as few as fit, each finding's raw text cut to RAW_IN_SIGNAL (a scan on the way out can find
+ * several, each with up to 1 KB raw; the click id each holds stays whole). The page URL is left out: the background
+ * has the one its pull ran on. Null when it cannot be carried (a body over ~3 KB; webRequest has
+ * a fetch's or XHR's request body, not the answer).
+ */
+export function cookieValues(message: Record<string, unknown>): string[] | null {
+  const carried = (m: object) => cookieValue(JSON.stringify('pageUrl' in m ? { ...m, pageUrl: '' } : m));
+  const whole = carried(message);
+  if (whole.length <= MAX_SIGNAL_VALUE) return [whole];
+  const { observations } = message;
+  if (!Array.isArray(observations)) return null;
+  const values: string[] = [];
+  let pack: unknown[] = [];
+  let packed = '';
+  for (const found of observations) {
+    const raw = (found as { raw?: unknown } | null)?.raw;
+    const one = typeof raw === 'string' ? { ...(found as object), raw: raw.slice(0, RAW_IN_SIGNAL) } : found;
+    const more = carried({ ...message, observations: [...pack, one] });
+    if (more.length <= MAX_SIGNAL_VALUE) {
+      pack.push(one);
+      packed = more;
+      continue;
+    }
+    if (pack.length === 0) return null; // one finding too long on its own
+    values.push(packed);
+    pack = [one];
+    packed = carried({ ...message, observations: pack });
+    if (packed.length > MAX_SIGNAL_VALUE) return null;
+  }
+  if (pack.length > 0) values.push(packed);
+  return values.length > 0 ? values : null;
+}
+/** What a finding's raw text keeps in a report too long for one cookie. */
+const RAW_IN_SIGNAL = 256;
 
 /**
  * A cookie value that carries any string: `%`, and what ends or trims a value in the browser's
