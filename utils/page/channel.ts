@@ -13,21 +13,23 @@
  *   function's source anew on every call (~0.2-0.4 ms of the page's main thread against ~0.1 for
  *   the file, whose compiled code it keeps; trace of lab hidden.html).
  * - Signalled: once a pull has taken its nonce (random, made in the page), the background knows
- *   which tab and document it belongs to, and a report made after that (a landing storing the
- *   subid as the visitor clicks to the offer, lab leave.html) rides in a cookie named with the
- *   nonce, on a path no page has (SIGNAL_PATH), so the page's requests do not carry it (only one to
- *   that very path would) and its `document.cookie` does not show it; cookies.onChanged brings it
- *   to the background, which removes it at once. A cookie because the page may be leaving: a pull would find it gone (tried: the
- *   leave.html observation was lost in 3 of 3 runs), while a cookie write is in the jar before the
- *   next page is asked for. What a landing found goes one finding a cookie when it is long; any
- *   other report too long for a cookie waits for a pull, and the cookie only asks for one. Where
- *   cookies are off, reports wait for the next pull. The cookie is one more in
- *   the site's jar for a few milliseconds (one name per page, overwritten, never more than one);
- *   only a site already at Chromium's 180 cookies a domain could see its oldest one go for it.
+ *   which tab, document and page it belongs to, and a report made after that (the load scan, or a
+ *   landing storing the subid as the visitor clicks to the offer, lab leave.html) rides in a cookie
+ *   named with the nonce, on a path no page has (SIGNAL_PATH), so the page's requests do not carry
+ *   it (only one to that very path would) and its `document.cookie` does not show it;
+ *   cookies.onChanged brings it to the background, which removes it at once. A cookie because the
+ *   page may be leaving: a pull would find it gone (tried: the leave.html observation was lost in 3
+ *   of 3 runs), while a cookie write is in the jar before the next page is asked for. Findings too
+ *   long for one cookie are packed into a few (`cookieValues`); any other report too long waits
+ *   for a pull, and an empty cookie asks for one. Where cookies are off, reports wait for the next
+ *   pull. The cookie is one more in the site's jar for a few milliseconds (one name per page,
+ *   overwritten); only a site already at Chromium's 180 cookies a domain could see its oldest one
+ *   go for it.
  *
- * The background takes a nonce for the tab and document the pull ran in, never the other way, so
- * a page cannot speak for another tab; it can forge its own reports anyway, so the background
- * validates them (Zod) and takes only the two kinds a page may make.
+ * The background notes a nonce for the tab, document and host the pull ran in, never the other
+ * way, and takes a signal only from that host, so a page cannot speak for another tab; it can
+ * forge its own reports anyway, so the background validates them (Zod) and takes only the two
+ * kinds a page may make.
  *
  * Firefox (MV2) has no MAIN-world content scripts: its isolated script runs the page watch itself
  * and uses runtime messages (entrypoints/page-watch.ts).
