@@ -5,9 +5,10 @@ type Browser = typeof browserApi;
 
 import { exportSession } from '../export/json';
 import { type Message, parseMessage, type Reply } from '../messages';
-import { dispatchInPage, MAIN_WORLD_BROWSERS, RESCAN_EVENT } from '../page/channel';
+import { dispatchInPage, RESCAN_EVENT } from '../page/channel';
 import { loadSession, parseIndex, parseSessionHeader, removeSessions, sessionKey } from '../storage';
 import { jarObservations } from './cookie-jar';
+import { PAGE_CHANNEL } from './page-reports';
 import { performReplay } from './replay';
 import type { SessionWriter } from './session-writer';
 
@@ -15,9 +16,6 @@ import type { SessionWriter } from './session-writer';
  * One handler for every runtime message. Anything that does not parse, or comes from outside this
  * extension, gets no answer; a handler that fails answers `{ok:false}` and never throws.
  */
-
-/** The build's browser; unit tests run without one, as Chrome. */
-const BROWSER: string = import.meta.env.BROWSER ?? 'chrome';
 
 type Sender = { id?: string; tab?: { id?: number }; frameId?: number; url?: string };
 
@@ -46,7 +44,7 @@ export interface MessageDeps {
 export function createMessageHandler(deps: MessageDeps) {
   const now = deps.now ?? Date.now;
   /** null (decided synchronously) for anything not ours; otherwise the reply, which never rejects. */
-  const onMessage = (raw: unknown, sender: Sender): Promise<Reply> | null => {
+  return (raw: unknown, sender: Sender): Promise<Reply> | null => {
     if (sender.id !== deps.browser.runtime.id) return null;
     const message = parseMessage(raw);
     if (!message) return null;
@@ -56,7 +54,6 @@ export function createMessageHandler(deps: MessageDeps) {
       (e): Reply => ({ ok: false, error: e instanceof Error ? e.message : String(e) }),
     );
   };
-  return onMessage;
 }
 
 async function handle(
@@ -114,7 +111,7 @@ async function handle(
       // pulled from the MAIN world on Chrome and Edge, an event for Firefox's watch, which sends it.
       // A tab where nothing can run (a browser page) or nobody listens (no click id in its URL) is
       // not an error for the panel.
-      if (MAIN_WORLD_BROWSERS.includes(BROWSER) && deps.pullTab) await deps.pullTab(message.tabId);
+      if (PAGE_CHANNEL && deps.pullTab) await deps.pullTab(message.tabId);
       else
         await deps.browser.scripting
           .executeScript({ target: { tabId: message.tabId }, func: dispatchInPage, args: [RESCAN_EVENT] })

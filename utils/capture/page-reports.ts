@@ -23,8 +23,8 @@ type Browser = typeof browserApi;
 /** Request types the MAIN-world hook sees (utils/page/hook.ts): fetch and XHR, and sendBeacon ('ping'). */
 export const HOOKED_TYPES = new Set(['xmlhttprequest', 'ping', 'other']);
 
-/** The build's browser; unit tests run without one, as Chrome. */
-const BROWSER: string = import.meta.env.BROWSER ?? 'chrome';
+/** Whether this build's pages run the page channel (Chrome, Edge); unit tests run as Chrome. */
+export const PAGE_CHANNEL = MAIN_WORLD_BROWSERS.includes(import.meta.env.BROWSER ?? 'chrome');
 
 /** Where a report from the page is handed, as if the page's content script had sent it (the message handler). */
 export type Deliver = (
@@ -53,7 +53,7 @@ async function pullReports(
   deliver: Deliver,
   rescan = false,
 ): Promise<boolean> {
-  if (!MAIN_WORLD_BROWSERS.includes(BROWSER) || d.tabId < 0 || d.frameId !== 0) return false;
+  if (!PAGE_CHANNEL || d.tabId < 0 || d.frameId !== 0) return false;
   let { documentId, pageUrl } = d;
   if (!documentId || !pageUrl) {
     // The page's URL as the browser gives it (a report names its own, which the page can forge).
@@ -115,7 +115,6 @@ export function createPageReports(browser: Browser, storage: WxtStorage, deliver
     forgetTab: (tabId: number) => forgetTab(storage, state, tabId),
   };
 }
-export type PageReports = ReturnType<typeof createPageReports>;
 
 /** A frame as the browser knows it; null where it has gone (or the API fails). */
 async function frameOf(browser: Browser, query: Parameters<Browser['webNavigation']['getFrame']>[0]) {
@@ -234,7 +233,7 @@ function hostOf(url: string | undefined): string {
  * one at every pull does not add more), the last few documents only, so what a tab leaves behind
  * stays bounded and goes with it.
  */
-export const NONCES_PER_TAB = 4;
+const NONCES_PER_TAB = 4;
 const nonceKey = (nonce: string) => `session:page-nonce:${nonce}` as const;
 const tabKey = (tabId: number) => `session:page-nonces-of-tab:${tabId}` as const;
 const Owner = z.object({
