@@ -13,8 +13,9 @@ export default defineContentScript({
   // Firefox MV2 has no MAIN-world content scripts: page-watch.js runs the watch there instead.
   include: MAIN_WORLD_BROWSERS,
   main() {
-    const send = pageChannel(window);
-    const watch = startPageWatch(window, send);
-    installHook(window, send, watch?.changed);
+    const channel = pageChannel(window);
+    const watch = startPageWatch(window, channel.send);
+    if (watch) channel.landing(watch.url);
+    installHook(window, channel.send, watch?.changed);
   },
 });

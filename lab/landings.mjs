@@ -2,7 +2,7 @@
 // `location.search` and the tracker origin from its own location (host tracker.example, same port),
 // and writes page data only with textContent — never URL params as HTML.
 import { CAMPAIGNS, DEAD_TRACKER_HOST, LANDING_PAYOUT, POSTBACK_KEY, WRONG_POSTBACK_KEY } from './config.mjs';
-import { escapeHtml, page, sendGif, sendHtml } from './util.mjs';
+import { escapeHtml, page, send, sendGif, sendHtml } from './util.mjs';
 
 /** Script shared by the pages (inlined into each). */
 const COMMON = `
@@ -175,6 +175,23 @@ $('go').addEventListener('click', () => {
   location.href = 'offer.html?offer_id=1';
 });`,
   },
+  'prelander.html': {
+    title: 'Prelander: subid kept for the offer, left at once',
+    what: "A prelander that keeps the subid for the next page and moves on before its DOM is ready: a script at the top of the page assigns <code>localStorage.kt_subid</code> (a property write, not <code>setItem</code>; with <code>&amp;store=cookie</code> it writes the cookie <code>kt_subid</code> instead) and calls <code>location.replace('offer.html?offer_id=1')</code>. A script after it answers only after 5 s (<code>slow.js</code>), so the page has not reached DOMContentLoaded when it goes, as on a real network where the next page answers before the rest of this one arrives.",
+    // The page's own script runs first and alone: COMMON (below) waits behind slow.js, and the page is gone by then.
+    html: `<script>
+(function () {
+  var params = new URLSearchParams(location.search);
+  var subid = params.get('subid') || '';
+  if (subid && params.get('store') === 'cookie') document.cookie = 'kt_subid=' + encodeURIComponent(subid) + '; path=/; SameSite=Lax';
+  else if (subid) localStorage.kt_subid = subid;
+  location.replace('offer.html?offer_id=1');
+})();
+</script>
+<script src="slow.js?ms=5000"></script>`,
+    noSignup: true,
+    script: '',
+  },
   'hidden.html': {
     title: 'Landing: subid in a hidden input, link to the offer',
     what: 'The sign-up form carries the subid in a hidden input; “Sign up” fires an image pixel postback with the hidden input’s value. The offer link goes through the tracker: <code>//tracker.example:PORT/?_lp=1&amp;_token=…&amp;offer_id=1</code>.',
@@ -289,10 +306,15 @@ export function createLandings(lab) {
   function handle(_req, res, url) {
     const name = url.pathname.replace(/^\//, '');
     if (name === '' || name === 'index.html') return sendHtml(res, 200, indexPage());
-    // An image that holds the page's load event back (leave.html?slow=MS).
-    if (name === 'slow.gif') {
+    // An image that holds the page's load event back (leave.html?slow=MS), and a script that holds
+    // its parsing, and so DOMContentLoaded, back (prelander.html).
+    if (name === 'slow.gif' || name === 'slow.js') {
       const ms = Math.min(Number(url.searchParams.get('ms')) || 0, 10_000);
-      const timer = setTimeout(() => sendGif(res), ms);
+      const answer = () =>
+        name === 'slow.gif'
+          ? sendGif(res)
+          : send(res, 200, '// slow\n', { 'Content-Type': 'text/javascript' });
+      const timer = setTimeout(answer, ms);
       res.on('close', () => clearTimeout(timer));
       return;
     }

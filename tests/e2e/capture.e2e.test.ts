@@ -241,6 +241,34 @@ describe('capture against the demo lab', () => {
     await page.close();
   });
 
+  for (const [store, place] of [
+    ['local', 'localStorage'],
+    ['cookie', 'cookie'],
+  ] as const) {
+    it(`takes what a prelander stored (${place}) as it moved on before its DOM was ready`, async () => {
+      const subid = `pre${store}0123456789abcde`;
+      const page = await h.context.newPage();
+      // The prelander replaces itself with the offer page before its DOMContentLoaded: no pull reaches it.
+      await page.goto(`${h.lab.urls.landing}/prelander.html?subid=${subid}&store=${store}`, {
+        waitUntil: 'commit',
+      });
+      await page.waitForURL(/offer\.html/);
+      const tabId = await tabIdOf(h, page);
+      const found = await waitFor(`the ${place} observation`, async () => {
+        const ex = await exportTab(h, tabId);
+        const o = ex.session.observations.filter((o) => o.value === subid);
+        return o.length > 0 && o;
+      });
+      expect(found.map((o) => [o.place, o.name])).toEqual([[place, 'kt_subid']]);
+      const prelander = found[0]?.where ?? '';
+      expect(prelander).toContain('landing.example');
+      // It left as an early signal cookie, which the background took out of the jar.
+      const signals = (await h.context.cookies()).filter((c) => c.name.startsWith(SIGNAL_PREFIX));
+      expect(signals).toEqual([]);
+      await page.close();
+    });
+  }
+
   for (const [style, offer] of [
     ['pixel', OFFER.pixel],
     ['iframe', OFFER.iframe],

@@ -2,6 +2,8 @@ import type { WxtStorage } from '@wxt-dev/storage';
 import type { browser as browserApi } from 'wxt/browser';
 import { z } from 'zod';
 import {
+  EARLY_PREFIX,
+  earlyKey,
   MAIN_WORLD_BROWSERS,
   MAX_DETAIL,
   MAX_WAITING,
@@ -79,6 +81,7 @@ async function pullReports(
     // The reports first: they have left the page, and nothing after this may lose them.
     const sender = { id: browser.runtime.id, tab: { id: d.tabId }, frameId: 0, url: pageUrl };
     for (const report of pulled.reports.slice(0, MAX_WAITING).flatMap(parseDetail)) deliver(report, sender);
+    state.landings.delete(documentId); // its signals carry its nonce from now on
     await rememberNonce(storage, state, pulled.nonce, { tabId: d.tabId, documentId, host, url: pageUrl });
     return true;
   } catch {
@@ -96,19 +99,33 @@ async function pullReports(
  * a signal asked, and whether another asked meanwhile. `tabQueue`: per tab, the update of its
  * nonce list under way, so updates of one tab run one after another. `closedTabs`: tabs closed
  * while this worker ran, so a pull that comes back after its tab closed notes nothing (tab ids are
- * not reused).
+ * not reused). `landings`: top-level documents committed with click ids in their URL and not
+ * pulled yet, by document, for the early signals of those left first (channel.ts `earlyKey`); a
+ * prelander is left within moments of its commit, which woke this worker if it slept.
  */
 interface State {
   inFlight: number;
   asked: Map<string, boolean>;
   tabQueue: Map<number, Promise<void>>;
   closedTabs: Set<number>;
+  landings: Map<string, Landing>;
 }
+type Landing = { tabId: number; documentId: string; url: string; host: string; key: string };
+/** Landings kept for early signals at most (the oldest goes first). */
+const MAX_LANDINGS = 200;
 
 /** The background's end of the page channel, bound to the browser, storage and the message handler. */
 export function createPageReports(browser: Browser, storage: WxtStorage, deliver: Deliver) {
-  const state: State = { inFlight: 0, asked: new Map(), tabQueue: new Map(), closedTabs: new Set() };
+  const state: State = {
+    inFlight: 0,
+    asked: new Map(),
+    tabQueue: new Map(),
+    closedTabs: new Set(),
+    landings: new Map(),
+  };
   return {
+    /** A top-level document committed with click ids in its URL (webNavigation.onCommitted). */
+    noteLanding: (d: { tabId: number; documentId: string; url: string }) => noteLanding(state, d),
     pull: (d: Parameters<typeof pullReports>[3], rescan = false) =>
       pullReports(browser, storage, state, d, deliver, rescan),
     takeSignal: (details: unknown) => takeSignal(browser, storage, state, details, deliver),
@@ -174,7 +191,10 @@ async function takeSignal(
   if (!cookie.name.startsWith(SIGNAL_PREFIX) || cookie.path !== SIGNAL_PATH) return;
   const host = cookie.domain.replace(/^\./, '');
   // Who it is from first, at once: a tab closing as its page signals forgets its nonces right after.
-  const owner = nonceOwner(storage, state, cookie.name.slice(SIGNAL_PREFIX.length));
+  const early = cookie.name.startsWith(EARLY_PREFIX);
+  const owner = early
+    ? Promise.resolve(earlyOwner(state, cookie.name.slice(EARLY_PREFIX.length), host))
+    : nonceOwner(storage, state, cookie.name.slice(SIGNAL_PREFIX.length));
   // By an http URL, and by https where that found nothing (Chromium can bind a cookie to the scheme
   // of the page that wrote it).
   const remove = (scheme: string) =>
@@ -187,6 +207,7 @@ async function takeSignal(
   // by a page of another site than the one pulled from (channel.ts `makeNonce` says why that matters).
   if (!from || from.host !== host) return;
   if (cookie.value === '') {
+    if (early) return; // its page is leaving: nothing to pull
     // One pull at a time a document, however many cookies ask; one asking meanwhile gets one more
     // pull after it (what it kept may have come after the first pull's take).
     const { asked } = state;
@@ -293,10 +314,32 @@ async function nonceOwner(storage: WxtStorage, state: State, nonce: string) {
 }
 const NONCE_WAITS = [0, 20, 100, 500];
 
+function noteLanding(state: State, d: { tabId: number; documentId: string; url: string }) {
+  const host = hostOf(d.url);
+  if (!PAGE_CHANNEL || d.tabId < 0 || !host || state.closedTabs.has(d.tabId)) return;
+  const { landings } = state;
+  landings.delete(d.documentId); // back from the back/forward cache: noted anew, as the newest
+  landings.set(d.documentId, { ...d, host, key: earlyKey(d.url) });
+  if (landings.size > MAX_LANDINGS) landings.delete(landings.keys().next().value ?? '');
+}
+
+/**
+ * Who an early signal is from (channel.ts `earlyKey`): the newest landing not yet pulled whose
+ * committed URL has that key, on the cookie's host. Not a nonce: nothing asked it to pull.
+ */
+function earlyOwner(state: State, key: string, host: string): Landing | null {
+  let owner: Landing | null = null;
+  for (const landing of state.landings.values())
+    if (landing.key === key && landing.host === host) owner = landing;
+  return owner;
+}
+
 /** The tab has closed: its nonces go, after any update of them under way (a signal its last page wrote as it closed looked its owner up first). */
 function forgetTab(storage: WxtStorage, state: State, tabId: number): Promise<void> {
   if (state.closedTabs.size > 1000) state.closedTabs.clear();
   state.closedTabs.add(tabId);
+  for (const [documentId, landing] of state.landings)
+    if (landing.tabId === tabId) state.landings.delete(documentId);
   return inTabQueue(state, tabId, async () => {
     const known = TabNonces.safeParse(await storage.getItem(tabKey(tabId))).data ?? [];
     await storage.removeItems([tabKey(tabId), ...known.map((k) => nonceKey(k.nonce))]);

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
-import { PULL_KEY, SIGNAL_PATH, SIGNAL_PREFIX } from '../page/channel';
+import { EARLY_PREFIX, earlyKey, PULL_KEY, SIGNAL_PATH, SIGNAL_PREFIX } from '../page/channel';
 import { loadSession } from '../storage';
 import { PULL_FILE } from './page-reports';
 import { registerCapture } from './register';
@@ -122,6 +122,40 @@ async function landOn(
     url: 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv',
   });
   await writer.flush();
+}
+
+/** Tab 3 on a landing, with the cookie jar, its removal and executeScript (a pull finding nothing) mocked. */
+async function signalSetup() {
+  const wired = setup();
+  await landOn(wired.webRequest, wired.writer);
+  return {
+    ...wired,
+    getAll: vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue(<never>[]),
+    remove: vi.spyOn(fakeBrowser.cookies, 'remove').mockResolvedValue(<never>null),
+    executeScript: vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>pulled([])),
+  };
+}
+
+/** A page writes a signal cookie of lp.example (cookies.onChanged as Chromium gives it); a report is JSON, percent-encoded. */
+function signalCookie(
+  cookieChanged: ReturnType<typeof setup>['cookieChanged'],
+  name: string,
+  report: unknown,
+  fields: object = {},
+) {
+  cookieChanged.fire({
+    removed: false,
+    cause: 'explicit',
+    cookie: {
+      name,
+      value: typeof report === 'string' ? report : encodeURIComponent(JSON.stringify(report)),
+      domain: 'lp.example',
+      path: SIGNAL_PATH,
+      storeId: '0',
+      hostOnly: true,
+      ...fields,
+    },
+  });
 }
 
 /** Deliver a message as Chromium does, with a sender; resolves with the reply, or 'no answer'. */
@@ -413,13 +447,7 @@ describe('background wiring', () => {
   });
 
   it('takes a report a leaving page signalled in a cookie, removes the cookie at once, and ignores forged ones', async () => {
-    const { webRequest, webNavigation, writer, cookieChanged } = setup();
-    await landOn(webRequest, writer);
-    const getAll = vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue(<never>[]);
-    const remove = vi.spyOn(fakeBrowser.cookies, 'remove').mockResolvedValue(<never>null);
-    const executeScript = vi
-      .spyOn(fakeBrowser.scripting, 'executeScript')
-      .mockResolvedValue(<never>pulled([]));
+    const { webNavigation, writer, cookieChanged, getAll, remove, executeScript } = await signalSetup();
     // The landing's load pull takes the page's nonce.
     loadedLanding(webNavigation);
     await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(1));
@@ -429,19 +457,7 @@ describe('background wiring', () => {
     loadedLanding(webNavigation, 5, other);
     await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(2));
     const signal = (nonce: string, report: unknown, fields: object = {}) =>
-      cookieChanged.fire({
-        removed: false,
-        cause: 'explicit',
-        cookie: {
-          name: `${SIGNAL_PREFIX}${nonce}`,
-          value: typeof report === 'string' ? report : encodeURIComponent(JSON.stringify(report)),
-          domain: 'lp.example',
-          path: SIGNAL_PATH,
-          storeId: '0',
-          hostOnly: true,
-          ...fields,
-        },
-      });
+      signalCookie(cookieChanged, `${SIGNAL_PREFIX}${nonce}`, report, fields);
     const observed = async (tabId = 3) => {
       await new Promise((r) => setTimeout(r, 20));
       await writer.flush();
@@ -497,6 +513,54 @@ describe('background wiring', () => {
     expect(Object.keys(await fakeBrowser.storage.session.get(null)).filter((k) => k.includes(NONCE))).toEqual(
       [],
     );
+    await writer.flush();
+  });
+
+  it('takes the early signal of a landing left before any pull reached it, for that landing only', async () => {
+    const { webNavigation, writer, cookieChanged, getAll, remove, executeScript } = await signalSetup();
+    const committed = (tabId: number, documentId: string, url: string) =>
+      webNavigation.onCommitted.fire(<never>{ tabId, frameId: 0, documentId, url, timeStamp: 1500 });
+    // Two landings commit, in tabs 3 and 5, and neither is pulled (no DOMContentLoaded yet).
+    committed(3, DOC, LANDING);
+    const otherUrl = `https://lp.example/?subid=other${SUBID}`;
+    committed(5, 'C'.repeat(32), otherUrl);
+    const early = (url: string, report: unknown, fields: object = {}) =>
+      signalCookie(cookieChanged, `${EARLY_PREFIX}${earlyKey(url)}`, report, fields);
+    const observed = async (tabId = 3) => {
+      await new Promise((r) => setTimeout(r, 20));
+      await writer.flush();
+      return (await sessionOfTab(tabId))?.observations.map((o) => o.name) ?? [];
+    };
+    // Not a landing that committed here, the right key written by another site, an empty cookie
+    // (nothing to pull from a page that is leaving): nothing.
+    early('https://lp.example/?subid=nobody1234567', foundIn('unknown', LANDING));
+    early(LANDING, foundIn('other-site', LANDING), { domain: 'evil.example' });
+    early(LANDING, '');
+    expect(await observed()).toEqual([]);
+    expect(executeScript).not.toHaveBeenCalled();
+    expect(remove).toHaveBeenCalledWith(
+      expect.objectContaining({ name: `${EARLY_PREFIX}${earlyKey(LANDING)}` }),
+    );
+    // The landing's own: into its tab's session, as the URL it committed with.
+    early(LANDING, foundIn('kt_subid', 'https://lp.example/forged'));
+    expect(await observed()).toEqual(['kt_subid']);
+    expect(await observed(5)).toEqual([]);
+    // Once a pull has reached it, its signals carry its nonce: the early name no longer counts.
+    loadedLanding(webNavigation);
+    await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(1));
+    await new Promise((r) => setTimeout(r, 20));
+    early(LANDING, foundIn('after-pull', LANDING));
+    expect(await observed()).toEqual(['kt_subid']);
+    // A closed tab's landing is forgotten: its signal is not handed on (which reads the jar).
+    await fakeBrowser.tabs.onRemoved.trigger(5, { windowId: 1, isWindowClosing: false });
+    const reads = getAll.mock.calls.length;
+    early(otherUrl, foundIn('closed', otherUrl));
+    await observed(5);
+    expect(getAll.mock.calls.length).toBe(reads);
+    // While it was open, it was.
+    committed(6, 'D'.repeat(32), otherUrl);
+    early(otherUrl, foundIn('open', otherUrl));
+    expect(await observed(6)).toEqual(['open']);
     await writer.flush();
   });
 

@@ -155,6 +155,8 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
         if (pageIds(d.url).length > 0) {
           if (landings.size > 1000) landings.clear();
           landings.add(d.documentId);
+          // For its early signals, should it be left before a pull reaches it (channel.ts `earlyKey`).
+          page.noteLanding({ tabId: d.tabId, documentId: d.documentId, url: d.url });
         }
       }
       writer.push({

@@ -4,6 +4,8 @@ import {
   cookieValue,
   cookieValues,
   dispatchInPage,
+  EARLY_PREFIX,
+  earlyKey,
   makeNonce,
   NONCE,
   PULL_KEY,
@@ -39,7 +41,7 @@ const beacon = { type: 'page-request', via: 'beacon', url: 'https://t.example/k/
 describe('page channel (MAIN world)', () => {
   it('keeps reports for the pull, which takes them once as JSON copies', () => {
     const { win, cookies, take } = freshWindow();
-    const send = pageChannel(win);
+    const { send } = pageChannel(win);
     const report = { ...found };
     send(report);
     send(beacon);
@@ -51,7 +53,7 @@ describe('page channel (MAIN world)', () => {
 
   it('once a pull took its nonce, a report rides in a cookie on its own path, named with the nonce', () => {
     const { win, cookies, pull, take } = freshWindow();
-    const send = pageChannel(win);
+    const { send } = pageChannel(win);
     const { nonce } = pull() ?? { nonce: '' };
     expect(nonce).toMatch(NONCE);
     expect(pull()?.nonce).toBe(nonce); // one per page
@@ -69,7 +71,7 @@ describe('page channel (MAIN world)', () => {
 
   it('a report too long for a cookie waits, and an empty cookie asks for a pull', () => {
     const { win, cookies, pull, take } = freshWindow();
-    const send = pageChannel(win);
+    const { send } = pageChannel(win);
     const nonce = pull()?.nonce;
     const long = { type: 'page-request', via: 'fetch', url: 'https://t.example/', body: 'x'.repeat(5000) };
     send(long);
@@ -79,7 +81,7 @@ describe('page channel (MAIN world)', () => {
 
   it('what a landing found, too long for one cookie, is packed into as few as fit, raw text cut', () => {
     const { win, cookies, pull, take } = freshWindow();
-    const send = pageChannel(win);
+    const { send } = pageChannel(win);
     const nonce = pull()?.nonce;
     const observation = (i: number) => ({
       place: 'link',
@@ -139,7 +141,7 @@ describe('page channel (MAIN world)', () => {
         throw new DOMException('The document is sandboxed', 'SecurityError');
       },
     });
-    const send = pageChannel(win);
+    const { send } = pageChannel(win);
     take();
     expect(() => send(beacon)).not.toThrow();
     expect(take()).toEqual([beacon]);
@@ -148,7 +150,7 @@ describe('page channel (MAIN world)', () => {
   it("where the browser blocks the site's cookies, a report waits for a pull", () => {
     const { win, cookies, take } = freshWindow();
     Object.defineProperty(win.navigator, 'cookieEnabled', { configurable: true, get: () => false });
-    const send = pageChannel(win);
+    const { send } = pageChannel(win);
     take();
     send(beacon);
     expect(cookies).toEqual([]);
@@ -157,7 +159,7 @@ describe('page channel (MAIN world)', () => {
 
   it('a rescan in the pull reads the page and returns what it found, not in a cookie', () => {
     const { win, cookies, take } = freshWindow();
-    const send = pageChannel(win);
+    const { send } = pageChannel(win);
     take();
     win.addEventListener(RESCAN_EVENT, () => send(found));
     expect(take(true)).toEqual([found]);
@@ -166,7 +168,7 @@ describe('page channel (MAIN world)', () => {
 
   it('pullInPage (run in the page by the background) returns what waits and the nonce; a page without a channel gives nothing', () => {
     expect(pullInPage('postback-lens:nothing-here', false)).toBeNull();
-    const send = pageChannel(window);
+    const { send } = pageChannel(window);
     send(found);
     expect(pullInPage(PULL_KEY, false)).toEqual({
       nonce: expect.stringMatching(NONCE),
@@ -201,18 +203,69 @@ describe('page channel (MAIN world)', () => {
 
   it('keeps at most 50 reports for a pull that never comes', () => {
     const { win, take } = freshWindow();
-    const send = pageChannel(win);
+    const { send } = pageChannel(win);
     for (let i = 0; i < 80; i++) send({ type: 'observations', observations: [], i });
     const kept = take() ?? [];
     expect(kept).toHaveLength(50);
     expect(kept[0]).toMatchObject({ i: 0 });
   });
 
+  it('a landing left before any pull: what waits, and what comes after, leaves in early cookies', () => {
+    const url = 'https://lp.example/pre?subid=51ts6sgr1cbkdhljnrv';
+    const { win, cookies, take } = freshWindow();
+    const channel = pageChannel(win);
+    channel.landing(url);
+    channel.send(found);
+    expect(cookies).toEqual([]); // not left yet: it waits for a pull
+    win.dispatchEvent(new win.Event('pagehide'));
+    channel.send(beacon); // a pagehide listener that ran after the channel's
+    const name = `${EARLY_PREFIX}${earlyKey(url)}`;
+    expect(cookies).toEqual(
+      [found, beacon].map(
+        (r) => `${name}=${cookieValue(JSON.stringify(r))}; path=${SIGNAL_PATH}; max-age=60; samesite=strict`,
+      ),
+    );
+    expect(take()).toEqual([]);
+  });
+
+  it('a landing a pull reached, or a page that is no landing, sends nothing early as it goes', () => {
+    const landing = freshWindow();
+    const channel = pageChannel(landing.win);
+    channel.landing('https://lp.example/?subid=51ts6sgr1cbkdhljnrv');
+    const nonce = landing.pull()?.nonce;
+    landing.win.dispatchEvent(new landing.win.Event('pagehide'));
+    channel.send(found);
+    expect(landing.cookies.map((c) => c.split('=')[0])).toEqual([`${SIGNAL_PREFIX}${nonce}`]);
+
+    const plain = freshWindow();
+    pageChannel(plain.win).send(beacon);
+    plain.win.dispatchEvent(new plain.win.Event('pagehide'));
+    expect(plain.cookies).toEqual([]);
+    expect(plain.take()).toEqual([beacon]);
+  });
+
+  it('earlyKey: 8 hex digits of the URL, the same for the same URL, apart for others', () => {
+    const keys = new Set(
+      Array.from({ length: 2000 }, (_, i) => earlyKey(`https://lp.example/?subid=${i}abcdefgh`)),
+    );
+    expect(keys.size).toBe(2000);
+    for (const k of keys) expect(k).toMatch(/^[0-9a-f]{8}$/);
+    expect(earlyKey('https://lp.example/?subid=1abcdefgh')).toBe(
+      earlyKey('https://lp.example/?subid=1abcdefgh'),
+    );
+    // FNV-1a's published vectors (32-bit): "" and "a".
+    expect(earlyKey('')).toBe('811c9dc5');
+    expect(earlyKey('a')).toBe('e40c292c');
+    // An early name is a signal cookie's (the background hears it), and never a nonce's.
+    expect(EARLY_PREFIX.startsWith(SIGNAL_PREFIX)).toBe(true);
+    expect(`${EARLY_PREFIX}${earlyKey('')}`.slice(SIGNAL_PREFIX.length)).not.toMatch(NONCE);
+  });
+
   it('a report that cannot be made into JSON never throws into the page', () => {
     const { win, take } = freshWindow();
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    expect(() => pageChannel(win)(circular)).not.toThrow();
+    expect(() => pageChannel(win).send(circular)).not.toThrow();
     expect(take()).toEqual([]);
   });
 });

@@ -26,6 +26,11 @@
  *   overwritten); only a site already at Chromium's 180 cookies a domain could see its oldest one
  *   go for it.
  *
+ * - Signalled early: a landing left before any pull reached it (a prelander that stores the subid
+ *   and moves on before its DOM is ready, lab prelander.html) has no nonce the background knows.
+ *   From its pagehide on, its reports go in cookies named after the URL it committed with
+ *   (`earlyKey`), which the background noted for that tab as the landing committed.
+ *
  * The background notes a nonce for the tab, document and host the pull ran in, never the other
  * way, and takes a signal only from that host, so a page cannot speak for another tab; it can
  * forge its own reports anyway, so the background validates them (Zod) and takes only the two
@@ -67,6 +72,16 @@ export const MAX_DETAIL = 80 * 1024;
 
 export type Send = (message: object) => void;
 
+/** The page end of the channel: `send` for every report; `landing` for a page with click ids in its URL. */
+export interface PageChannel {
+  send: Send;
+  /**
+   * This page is a landing, committed with `url` (document.URL at document_start): what it reports
+   * before any pull took its nonce leaves with it as the visitor goes (`earlyKey` says how).
+   */
+  landing(url: string): void;
+}
+
 /**
  * MAIN world: a report waits for the next pull, or, once a pull has taken the page's nonce, goes
  * out as a signal cookie. The take function is a non-enumerable window property under a
@@ -74,7 +89,7 @@ export type Send = (message: object) => void;
  * thank-you page's fetch is pulled from as it starts, its report comes with the answer). Never
  * throws into the page.
  */
-export function pageChannel(win: Window & typeof globalThis): Send {
+export function pageChannel(win: Window & typeof globalThis): PageChannel {
   const stringify = JSON.stringify;
   const doc = win.document;
   /** JSON strings: what a pull returns is a copy of the report as it was made. */
@@ -83,6 +98,9 @@ export function pageChannel(win: Window & typeof globalThis): Send {
   const random = win.Math.random;
   let nonce = '';
   let pulling = false;
+  /** A landing's early signal name (`landing`), and whether it is being left (its pagehide has come). */
+  let early = '';
+  let leaving = false;
   const take = (rescan?: unknown): Pulled => {
     if (!nonce) nonce = makeNonce(random);
     if (rescan === true) {
@@ -106,27 +124,71 @@ export function pageChannel(win: Window & typeof globalThis): Send {
   const keep = (detail: string) => {
     if (waiting.length < MAX_WAITING && detail.length <= MAX_DETAIL) waiting.push(detail);
   };
-  const signal = (value: string) => {
-    doc.cookie = `${SIGNAL_PREFIX}${nonce}=${value}; path=${SIGNAL_PATH}; max-age=${SIGNAL_SECONDS}; samesite=strict`;
+  /** A report as cookies named `name`; what cannot go waits for a pull, and an empty cookie asks for one. */
+  const signal = (name: string, message: object, detail: string) => {
+    const values = cookieValues(message as Record<string, unknown>);
+    if (!values) keep(detail);
+    try {
+      for (const value of values ?? [''])
+        doc.cookie = `${name}=${value}; path=${SIGNAL_PATH}; max-age=${SIGNAL_SECONDS}; samesite=strict`;
+    } catch {
+      if (values) keep(detail); // cookies throw here (a sandboxed document): it waits for a pull
+    }
   };
   const send: Send = (message) => {
     try {
       const detail = stringify(message);
       // Where the browser blocks this site's cookies a write is dropped without a word: wait for a pull.
-      if (!nonce || pulling || !win.navigator.cookieEnabled) return keep(detail);
-      const values = cookieValues(message as Record<string, unknown>);
-      if (!values) keep(detail); // too long to carry: the empty cookie asks for a pull
-      try {
-        for (const value of values ?? ['']) signal(value);
-      } catch {
-        if (values) keep(detail); // cookies throw here (a sandboxed document): it waits for a pull
-      }
+      if (pulling || !win.navigator.cookieEnabled) return keep(detail);
+      if (nonce) return signal(SIGNAL_PREFIX + nonce, message, detail);
+      if (leaving && early) return signal(early, message, detail);
+      keep(detail);
     } catch {
       // never break the page
     }
   };
-  return send;
+  const leave = () => {
+    leaving = true;
+    if (nonce) return; // its reports went as signals
+    const left = waiting;
+    waiting = [];
+    for (const detail of left) {
+      try {
+        send(JSON.parse(detail));
+      } catch {
+        // never break the page
+      }
+    }
+  };
+  return {
+    send,
+    landing(url) {
+      if (early) return;
+      early = `${EARLY_PREFIX}${earlyKey(url)}`;
+      // Whichever of the page's pagehide listeners runs first (the watch's reads the page as it
+      // goes), what is made from then on leaves at once; also after a return from the back/forward
+      // cache, which brings no DOMContentLoaded and so no pull.
+      win.addEventListener('pagehide', leave);
+    },
+  };
 }
+
+/**
+ * A landing left before any pull reached it (a prelander that stores the subid and moves on
+ * before its DOM is ready, lab prelander.html) has no nonce the background knows. What it reported
+ * then goes in cookies named EARLY_PREFIX + this key of the URL it committed with: the background
+ * noted that URL, with its tab and document, as the landing committed, and takes such a signal
+ * only for a landing of that tab not yet pulled, on the cookie's host (page-reports.ts). 32-bit
+ * FNV-1a: it tells apart the few landings left unpulled at a time; a page of the same site that
+ * knew another tab's landing URL could already write what that landing's watch reports.
+ */
+export function earlyKey(url: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < url.length; i++) h = Math.imul(h ^ url.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+/** Early signal cookies are named `EARLY_PREFIX + earlyKey(url)`; a nonce has no `-`. */
+export const EARLY_PREFIX = `${SIGNAL_PREFIX}early-`;
 
 /**
  * A report as signal cookie values: one, or, when that is too long, what a landing found packed

@@ -71,6 +71,28 @@ describe('startPageWatch', () => {
     expect(send).toHaveBeenCalledTimes(1);
   });
 
+  it('a landing left before its load event is read whole as it goes, and the cookie jar asked for', () => {
+    const { send, watch } = landing();
+    expect(watch?.url).toBe(`${location.origin}/lp?subid=${ID}`);
+    localStorage.kt_subid = ID; // a property write: the hook never sees it
+    window.dispatchEvent(new Event('pagehide'));
+    expect(send.mock.calls).toHaveLength(1);
+    expect(placesOf(send, 0)).toEqual(['localStorage']);
+    // A landing left with nothing stored still reports, so the background reads the jar once more.
+    localStorage.clear();
+    const bare = landing();
+    window.dispatchEvent(new Event('pagehide'));
+    expect(bare.send.mock.calls[0]?.[0]).toMatchObject({ type: 'observations', ids: [ID], observations: [] });
+  });
+
+  it('a loaded landing left with nothing waiting sends nothing more', () => {
+    const { send } = landing();
+    window.dispatchEvent(new Event('load'));
+    localStorage.kt_subid = ID;
+    window.dispatchEvent(new Event('pagehide'));
+    expect(send).not.toHaveBeenCalled();
+  });
+
   it('reads storage and asks for the cookie jar when the panel opens on the tab', () => {
     localStorage.setItem('kt', ID); // written by an earlier page: the hook never saw it
     const { send } = landing();

@@ -8,11 +8,12 @@ import { ALL_PARTS, type Found, foundKey, type ScanParts, scanPage } from './sca
  * has one, see channel.ts), so it does as little as it can: at document_start it reads the URL;
  * a page without click ids is left alone. A landing is scanned once, in its load event, then only
  * when the page writes storage (the hook calls `changed`), when the user clicks or submits, and
- * when the panel opens on the tab (RESCAN_EVENT), so what the user sees is read at that moment.
- * At most MAX_SCANS scans a page.
+ * when the panel opens on the tab (RESCAN_EVENT), so what the user sees is read at that moment,
+ * and as the page is left before it has loaded. At most MAX_SCANS scans a page.
  *
  * Cookies are the background's: it reads the cookie jar (HttpOnly cookies too) once the landing
- * has loaded, and again when a submit or a rescan asks it to, so cookies cost the page nothing.
+ * has loaded, and again when a submit, a rescan or an early leave asks it to, so cookies cost the
+ * page nothing.
  */
 
 const MAX_SCANS = 30;
@@ -25,6 +26,8 @@ type Pending = ScanParts & { cookies?: boolean };
 export interface PageWatch {
   /** The hook saw the page write to a storage area. */
   changed(area: ChangedArea): void;
+  /** The page's URL as the watch started (document_start): the URL the landing committed with. */
+  url: string;
 }
 
 /** host[:port] of an http(s) URL, as URL.host gives it for the URLs a document has, without touching `URL` (another interface to build in the page). */
@@ -38,12 +41,14 @@ export function startPageWatch(win: Window, send: Send): PageWatch | null {
   // document.URL, not location.href: the page's first touch of `location` builds its Location
   // object (~0.09 ms in a Chromium trace, against ~0.03 ms for document.URL), on every page.
   const doc = win.document;
-  const ids = pageIds(doc.URL).map((i) => i.value);
+  const url = doc.URL;
+  const ids = pageIds(url).map((i) => i.value);
   if (ids.length === 0) return null;
 
   const reported = new Set<string>();
   let scans = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let loaded = false;
   let pending: Pending = {};
   const storageOf = (name: 'localStorage' | 'sessionStorage') => {
     try {
@@ -56,7 +61,6 @@ export function startPageWatch(win: Window, send: Send): PageWatch | null {
     if (timer !== undefined) {
       clearTimeout(timer);
       timer = undefined;
-      win.removeEventListener('pagehide', run);
     }
     const parts = pending;
     pending = {};
@@ -87,9 +91,7 @@ export function startPageWatch(win: Window, send: Send): PageWatch | null {
   /** Later, folded with whatever else the page changes meanwhile; a page that leaves first is read as it goes. */
   const soon = (parts: Pending) => {
     pending = { ...pending, ...parts };
-    if (timer !== undefined) return;
-    timer = setTimeout(run, SETTLE_MS);
-    win.addEventListener('pagehide', run);
+    if (timer === undefined) timer = setTimeout(run, SETTLE_MS);
   };
   const now = (parts: Pending) => {
     pending = { ...pending, ...parts };
@@ -98,7 +100,22 @@ export function startPageWatch(win: Window, send: Send): PageWatch | null {
 
   // The one scan of a landing: the page has built its forms and links by its load event. A page
   // that fills a field later is read when the user clicks, submits, or opens the panel.
-  win.addEventListener('load', () => now({ dom: true }), { once: true });
+  win.addEventListener(
+    'load',
+    () => {
+      loaded = true;
+      now({ dom: true });
+    },
+    { once: true },
+  );
+  // Leaving: what waits is read now. A landing left before its load event (a prelander that
+  // stores the subid and moves on at once, lab prelander.html) had no scan yet: all of it is read,
+  // storage written by property too, and the background re-reads the cookie jar (it last read it
+  // as the document arrived, before the page's scripts ran).
+  win.addEventListener('pagehide', () => {
+    if (!loaded) now({ ...ALL_PARTS, cookies: true });
+    else if (timer !== undefined) run();
+  });
   win.addEventListener('click', () => soon({ dom: true }), true);
   // A submit is when a landing writes its last state: storage is read then too, for writes the page
   // hook could not see (`localStorage.x = …`, or no MAIN world in Firefox).
@@ -106,5 +123,6 @@ export function startPageWatch(win: Window, send: Send): PageWatch | null {
   win.addEventListener(RESCAN_EVENT, () => now({ ...ALL_PARTS, cookies: true }));
   return {
     changed: (area) => soon({ [area]: true }),
+    url,
   };
 }
