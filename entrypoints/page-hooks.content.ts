@@ -14,8 +14,7 @@ export default defineContentScript({
   include: MAIN_WORLD_BROWSERS,
   main() {
     const channel = pageChannel(window);
-    const watch = startPageWatch(window, channel.send);
-    if (watch) channel.landing(watch.url);
+    const watch = startPageWatch(window, channel.send, channel.leave);
     installHook(window, channel.send, watch?.changed);
   },
 });

@@ -214,11 +214,10 @@ describe('page channel (MAIN world)', () => {
     const url = 'https://lp.example/pre?subid=51ts6sgr1cbkdhljnrv';
     const { win, cookies, take } = freshWindow();
     const channel = pageChannel(win);
-    channel.landing(url);
     channel.send(found);
     expect(cookies).toEqual([]); // not left yet: it waits for a pull
-    win.dispatchEvent(new win.Event('pagehide'));
-    channel.send(beacon); // a pagehide listener that ran after the channel's
+    channel.leave(url);
+    channel.send(beacon); // say, from a pagehide listener of the page's own
     const name = `${EARLY_PREFIX}${earlyKey(url)}`;
     expect(cookies).toEqual(
       [found, beacon].map(
@@ -228,15 +227,15 @@ describe('page channel (MAIN world)', () => {
     expect(take()).toEqual([]);
   });
 
-  it('a landing a pull reached, or a page that is no landing, sends nothing early as it goes', () => {
+  it('a landing a pull reached signals with its nonce as it goes; a page that is no landing waits', () => {
     const landing = freshWindow();
     const channel = pageChannel(landing.win);
-    channel.landing('https://lp.example/?subid=51ts6sgr1cbkdhljnrv');
     const nonce = landing.pull()?.nonce;
-    landing.win.dispatchEvent(new landing.win.Event('pagehide'));
+    channel.leave('https://lp.example/?subid=51ts6sgr1cbkdhljnrv');
     channel.send(found);
     expect(landing.cookies.map((c) => c.split('=')[0])).toEqual([`${SIGNAL_PREFIX}${nonce}`]);
 
+    // A page that is no landing is never told it is left: its reports wait for a pull, even as it goes.
     const plain = freshWindow();
     pageChannel(plain.win).send(beacon);
     plain.win.dispatchEvent(new plain.win.Event('pagehide'));

@@ -72,14 +72,14 @@ export const MAX_DETAIL = 80 * 1024;
 
 export type Send = (message: object) => void;
 
-/** The page end of the channel: `send` for every report; `landing` for a page with click ids in its URL. */
+/** The page end of the channel: `send` for every report; `leave` as a landing is left. */
 export interface PageChannel {
   send: Send;
   /**
-   * This page is a landing, committed with `url` (document.URL at document_start): what it reports
-   * before any pull took its nonce leaves with it as the visitor goes (`earlyKey` says how).
+   * A landing that committed with `url` (document.URL at document_start) is being left: if no pull
+   * took its nonce, what waits and what it reports from now on goes in early cookies (`earlyKey`).
    */
-  landing(url: string): void;
+  leave(url: string): void;
 }
 
 /**
@@ -98,9 +98,8 @@ export function pageChannel(win: Window & typeof globalThis): PageChannel {
   const random = win.Math.random;
   let nonce = '';
   let pulling = false;
-  /** A landing's early signal name (`landing`), and whether it is being left (its pagehide has come). */
+  /** A landing's early signal name, set as it is left (`leave`). */
   let early = '';
-  let leaving = false;
   const take = (rescan?: unknown): Pulled => {
     if (!nonce) nonce = makeNonce(random);
     if (rescan === true) {
@@ -141,34 +140,26 @@ export function pageChannel(win: Window & typeof globalThis): PageChannel {
       // Where the browser blocks this site's cookies a write is dropped without a word: wait for a pull.
       if (pulling || !win.navigator.cookieEnabled) return keep(detail);
       if (nonce) return signal(SIGNAL_PREFIX + nonce, message, detail);
-      if (leaving && early) return signal(early, message, detail);
+      if (early) return signal(early, message, detail);
       keep(detail);
     } catch {
       // never break the page
     }
   };
-  const leave = () => {
-    leaving = true;
-    if (nonce) return; // its reports went as signals
-    const left = waiting;
-    waiting = [];
-    for (const detail of left) {
-      try {
-        send(JSON.parse(detail));
-      } catch {
-        // never break the page
-      }
-    }
-  };
   return {
     send,
-    landing(url) {
-      if (early) return;
+    leave(url) {
+      if (nonce || early) return; // its reports go as signals already
       early = `${EARLY_PREFIX}${earlyKey(url)}`;
-      // Whichever of the page's pagehide listeners runs first (the watch's reads the page as it
-      // goes), what is made from then on leaves at once; also after a return from the back/forward
-      // cache, which brings no DOMContentLoaded and so no pull.
-      win.addEventListener('pagehide', leave);
+      const left = waiting;
+      waiting = [];
+      for (const detail of left) {
+        try {
+          send(JSON.parse(detail));
+        } catch {
+          // never break the page
+        }
+      }
     },
   };
 }
