@@ -14,7 +14,8 @@ export default defineContentScript({
   include: MAIN_WORLD_BROWSERS,
   main() {
     const channel = pageChannel(window);
-    const watch = startPageWatch(window, channel.send, channel.leave);
+    const watch = startPageWatch(window, channel.send);
+    if (watch) channel.landing(watch.url);
     installHook(window, channel.send, watch?.changed);
   },
 });

@@ -262,7 +262,7 @@ describe('capture against the demo lab', () => {
       expect(found.map((o) => [o.place, o.name])).toEqual([[place, 'kt_subid']]);
       const prelander = found[0]?.where ?? '';
       expect(prelander).toContain('landing.example');
-      // It left as an early signal cookie, which the background took out of the jar.
+      // It left as a signal cookie under its URL's key, which the background took out of the jar.
       const signals = (await h.context.cookies()).filter((c) => c.name.startsWith(SIGNAL_PREFIX));
       expect(signals).toEqual([]);
       await page.close();

@@ -2,23 +2,23 @@ import type { WxtStorage } from '@wxt-dev/storage';
 import type { browser as browserApi } from 'wxt/browser';
 import { z } from 'zod';
 import {
-  EARLY_PREFIX,
-  earlyKey,
   MAIN_WORLD_BROWSERS,
   MAX_DETAIL,
   MAX_WAITING,
-  NONCE,
   PULL_KEY,
   pullInPage,
+  SIGNAL_KEY,
   SIGNAL_PATH,
   SIGNAL_PREFIX,
+  urlKey,
 } from '../page/channel';
 
 type Browser = typeof browserApi;
 
 /**
- * The background's end of the page channel (utils/page/channel.ts): it pulls what waits in a
- * page's MAIN world, and takes the signal cookies a page writes once a pull has taken its nonce.
+ * The background's end of the page channel (utils/page/channel.ts): it notes which tab and
+ * document each page's signal key belongs to (a landing's as it commits, another page's at its
+ * first pull), takes the signal cookies pages write, and pulls what waits in a page's MAIN world.
  * Chrome and Edge only; Firefox's page watch sends runtime messages.
  */
 
@@ -34,18 +34,28 @@ export type Deliver = (
   sender: { id: string; tab: { id: number }; frameId: number; url: string },
 ) => unknown;
 
-/** One result per frame; the pull's is what waited and the page's nonce (channel.ts `pullInPage`). */
+/** One result per frame; the pull's is the page's signal key and what waited (channel.ts `pullInPage`). */
 const InjectionResults = z.array(
-  z.object({ result: z.object({ nonce: z.string().regex(NONCE), reports: z.array(z.unknown()) }).nullish() }),
+  z.object({
+    result: z.object({ key: z.string().regex(SIGNAL_KEY), reports: z.array(z.unknown()) }).nullish(),
+  }),
 );
 
+/** The tab, document, host and page URL a signal key was noted for: where its reports go. */
+const Owner = z.object({
+  tabId: z.number().int().nonnegative(),
+  documentId: z.string(),
+  host: z.string(),
+  url: z.string(),
+});
+type Owner = z.infer<typeof Owner>;
+
 /**
- * Pull what waits in a top-level document's MAIN world, and take its nonce for its later signals:
- * once a landing's DOM is ready (a visitor can leave before its load event), when a page sends a
- * tracker request (the page hook's report of it), when a signal asks for it, and with `rescan`
- * when the panel opens on the tab. Top-level http(s) documents only: the page scripts run nowhere
- * else, and a signal is matched to the page's host. A page that has gone, or where nothing may
- * run, is not an error: its requests are captured anyway. True when the page was reached.
+ * Pull what waits in a top-level document's MAIN world, and note its signal key: when a page
+ * sends a tracker request (the page hook's report of it), when a signal asks for it, and with
+ * `rescan` when the panel opens on the tab. Top-level http(s) documents only: the page scripts run
+ * nowhere else, and a signal is matched to the page's host. A page that has gone, or where nothing
+ * may run, is not an error: its requests are captured anyway. True when the page was reached.
  */
 async function pullReports(
   browser: Browser,
@@ -81,8 +91,7 @@ async function pullReports(
     // The reports first: they have left the page, and nothing after this may lose them.
     const sender = { id: browser.runtime.id, tab: { id: d.tabId }, frameId: 0, url: pageUrl };
     for (const report of pulled.reports.slice(0, MAX_WAITING).flatMap(parseDetail)) deliver(report, sender);
-    state.landings.delete(documentId); // its signals carry its nonce from now on
-    await rememberNonce(storage, state, pulled.nonce, { tabId: d.tabId, documentId, host, url: pageUrl });
+    await noteKey(storage, state, pulled.key, { tabId: d.tabId, documentId, host, url: pageUrl }, false);
     return true;
   } catch {
     return false; // the document has gone, or nothing may run there (a browser page)
@@ -93,26 +102,24 @@ async function pullReports(
 
 /**
  * What this worker knows while it runs: hints, like register.ts's (a restarted worker starts
- * empty), never a record. `inFlight`: pulls under way; a signal whose nonce is not known yet is
+ * empty), never a record. `inFlight`: pulls under way; a signal whose key is not known yet is
  * looked up again only while one is (its pull may not have come back), otherwise dropped at once,
  * so cookies a page makes up cost one lookup each. `asked`: documents with a pull under way because
  * a signal asked, and whether another asked meanwhile. `tabQueue`: per tab, the update of its
- * nonce list under way, so updates of one tab run one after another. `closedTabs`: tabs closed
+ * list of keys under way, so updates of one tab run one after another. `closedTabs`: tabs closed
  * while this worker ran, so a pull that comes back after its tab closed notes nothing (tab ids are
- * not reused). `landings`: top-level documents committed with click ids in their URL and not
- * pulled yet, by document, for the early signals of those left first (channel.ts `earlyKey`); a
- * prelander is left within moments of its commit, which woke this worker if it slept.
+ * not reused). `notes`: the keys this worker noted, so a landing's first signal, which can come
+ * moments after its commit (a prelander), finds its note before the storage write has landed.
  */
 interface State {
   inFlight: number;
   asked: Map<string, boolean>;
   tabQueue: Map<number, Promise<void>>;
   closedTabs: Set<number>;
-  landings: Map<string, Landing>;
+  notes: Map<string, Owner>;
 }
-type Landing = { tabId: number; documentId: string; url: string; host: string; key: string };
-/** Landings kept for early signals at most (the oldest goes first). */
-const MAX_LANDINGS = 200;
+/** Notes this worker keeps in memory at most (the oldest goes first; session storage has them all). */
+const MAX_NOTES = 200;
 
 /** The background's end of the page channel, bound to the browser, storage and the message handler. */
 export function createPageReports(browser: Browser, storage: WxtStorage, deliver: Deliver) {
@@ -121,13 +128,20 @@ export function createPageReports(browser: Browser, storage: WxtStorage, deliver
     asked: new Map(),
     tabQueue: new Map(),
     closedTabs: new Set(),
-    landings: new Map(),
+    notes: new Map(),
   };
   return {
-    /** A top-level document committed with click ids in its URL (webNavigation.onCommitted). */
-    noteLanding: (d: { tabId: number; documentId: string; url: string }) => noteLanding(state, d),
     pull: (d: Parameters<typeof pullReports>[3], rescan = false) =>
       pullReports(browser, storage, state, d, deliver, rescan),
+    /**
+     * A top-level document committed with click ids in its URL (webNavigation.onCommitted): its
+     * signals come under `urlKey` of that URL (channel.ts), with no pull before them.
+     */
+    noteLanding: (d: { tabId: number; documentId: string; url: string }) => {
+      const host = hostOf(d.url);
+      if (!PAGE_CHANNEL || d.tabId < 0 || !host) return Promise.resolve();
+      return noteKey(storage, state, urlKey(d.url), { ...d, host }, true);
+    },
     takeSignal: (details: unknown) => takeSignal(browser, storage, state, details, deliver),
     forgetTab: (tabId: number) => forgetTab(storage, state, tabId),
   };
@@ -174,9 +188,9 @@ export function isSignal(change: { cookie?: { name?: unknown } }): boolean {
 
 /**
  * cookies.onChanged, for a signal cookie (channel.ts): remove it from the jar at once, find the
- * tab and document its nonce was pulled from, and hand on the report it carries, or pull when it
- * only asks for one. The page may have gone by now (that is why it wrote a cookie): the report is
- * handed on with that tab and the page URL its pull ran on, which the background noted.
+ * tab and document its key was noted for on the cookie's host, and hand on the report it carries,
+ * or pull when it only asks for one. The page may have gone by now (that is why it wrote a
+ * cookie): the report is handed on with that tab and the page URL the background noted.
  */
 async function takeSignal(
   browser: Browser,
@@ -190,11 +204,8 @@ async function takeSignal(
   const { cookie } = change;
   if (!cookie.name.startsWith(SIGNAL_PREFIX) || cookie.path !== SIGNAL_PATH) return;
   const host = cookie.domain.replace(/^\./, '');
-  // Who it is from first, at once: a tab closing as its page signals forgets its nonces right after.
-  const early = cookie.name.startsWith(EARLY_PREFIX);
-  const owner = early
-    ? Promise.resolve(earlyOwner(state, cookie.name.slice(EARLY_PREFIX.length), host))
-    : nonceOwner(storage, state, cookie.name.slice(SIGNAL_PREFIX.length));
+  // Who it is from first, at once: a tab closing as its page signals forgets its keys right after.
+  const owner = ownerOf(storage, state, host, cookie.name.slice(SIGNAL_PREFIX.length));
   // By an http URL, and by https where that found nothing (Chromium can bind a cookie to the scheme
   // of the page that wrote it).
   const remove = (scheme: string) =>
@@ -202,12 +213,11 @@ async function takeSignal(
       .remove({ url: `${scheme}://${host}${SIGNAL_PATH}`, name: cookie.name, storeId: cookie.storeId })
       .catch(() => null);
   if (!(await remove('http'))) await remove('https');
+  // Not a key noted on this host (a page playing, one from before the browser restarted, or
+  // another site's page writing a key it saw: channel.ts `makeNonce` says why that matters).
   const from = await owner;
-  // Not a nonce a pull took (a page playing, or one from before the browser restarted), or written
-  // by a page of another site than the one pulled from (channel.ts `makeNonce` says why that matters).
-  if (!from || from.host !== host) return;
+  if (!from) return;
   if (cookie.value === '') {
-    if (early) return; // its page is leaving: nothing to pull
     // One pull at a time a document, however many cookies ask; one asking meanwhile gets one more
     // pull after it (what it kept may have come after the first pull's take).
     const { asked } = state;
@@ -232,7 +242,7 @@ async function takeSignal(
   } catch {
     return;
   }
-  // The page URL its pull ran on: a report names its own, which would choose whose cookies are read.
+  // The page URL noted for the key: a report names its own, which would choose whose cookies are read.
   for (const report of parseDetail(detail))
     deliver(report, { id: browser.runtime.id, tab: { id: from.tabId }, frameId: 0, url: from.url });
 }
@@ -248,22 +258,18 @@ function hostOf(url: string | undefined): string {
 }
 
 /**
- * Which tab, document and page each nonce was pulled from, in session storage (in memory, gone
- * with the browser; the worker keeps nothing between events): one key per nonce, found by the
- * signal's name, and per tab its documents' nonces, one a document (a page that hands out a new
- * one at every pull does not add more), the last few documents only, so what a tab leaves behind
- * stays bounded and goes with it.
+ * Which tab, document and page each signal key belongs to, in session storage (in memory, gone
+ * with the browser; the worker keeps nothing between events that storage does not hold): one entry
+ * per host and key, found by the signal's domain and name, and per tab its documents' entries, one
+ * a document, the last few documents only, so what a tab leaves behind stays bounded and goes
+ * with it.
  */
-const NONCES_PER_TAB = 4;
-const nonceKey = (nonce: string) => `session:page-nonce:${nonce}` as const;
-const tabKey = (tabId: number) => `session:page-nonces-of-tab:${tabId}` as const;
-const Owner = z.object({
-  tabId: z.number().int().nonnegative(),
-  documentId: z.string(),
-  host: z.string(),
-  url: z.string(),
-});
-const TabNonces = z.array(z.object({ nonce: z.string().regex(NONCE), documentId: z.string() }));
+const KEYS_PER_TAB = 4;
+const noteOf = (host: string, key: string) => `session:page-signal:${host}|${key}` as const;
+const tabKey = (tabId: number) => `session:page-signals-of-tab:${tabId}` as const;
+const TabNotes = z.array(
+  z.object({ note: z.string().startsWith('session:page-signal:'), documentId: z.string() }),
+);
 
 function inTabQueue({ tabQueue }: State, tabId: number, run: () => Promise<void>): Promise<void> {
   const next = (tabQueue.get(tabId) ?? Promise.resolve()).then(run, run);
@@ -275,73 +281,87 @@ function inTabQueue({ tabQueue }: State, tabId: number, run: () => Promise<void>
   return next;
 }
 
-function rememberNonce(
+/**
+ * Note `key` on the owner's host for its tab and document. `known`: the browser said so (a
+ * landing's commit), and it replaces an older note of the key (the landing reloaded, or opened in
+ * another tab); from a page (a pull's result), a key noted for another document stays that one's,
+ * so a page cannot take over another's signals.
+ */
+function noteKey(
   storage: WxtStorage,
   state: State,
-  nonce: string,
-  owner: z.infer<typeof Owner>,
+  key: string,
+  owner: Owner,
+  known: boolean,
 ): Promise<void> {
+  const note = noteOf(owner.host, key);
+  const { notes } = state;
+  const before = notes.get(note);
+  if (!known && before && before.documentId !== owner.documentId) return Promise.resolve();
+  if (!known && [...notes.values()].some((o) => o.documentId === owner.documentId)) return Promise.resolve();
+  if (!state.closedTabs.has(owner.tabId)) {
+    notes.delete(note);
+    notes.set(note, owner);
+    if (notes.size > MAX_NOTES) notes.delete(notes.keys().next().value ?? '');
+  }
   return inTabQueue(state, owner.tabId, async () => {
     if (state.closedTabs.has(owner.tabId)) return;
-    const known = TabNonces.safeParse(await storage.getItem(tabKey(owner.tabId))).data ?? [];
-    if (known.some((k) => k.nonce === nonce || k.documentId === owner.documentId)) return;
-    // A nonce another tab's pull took first stays that tab's: a page cannot take over another's.
-    if (await storage.getItem(nonceKey(nonce))) return;
-    const kept = [...known, { nonce, documentId: owner.documentId }].slice(-NONCES_PER_TAB);
+    const kept = TabNotes.safeParse(await storage.getItem(tabKey(owner.tabId))).data ?? [];
+    if (kept.some((k) => k.note === note && k.documentId === owner.documentId)) return;
+    if (!known) {
+      // One key a document, its first: a page that hands out a new one at every pull does not add more.
+      if (kept.some((k) => k.documentId === owner.documentId)) return;
+      const stored = Owner.safeParse(await storage.getItem(note)).data;
+      if (stored && stored.documentId !== owner.documentId) return;
+    }
+    const others = kept.filter((k) => k.documentId !== owner.documentId && k.note !== note);
+    const next = [...others, { note, documentId: owner.documentId }].slice(-KEYS_PER_TAB);
     await storage.setItems([
-      { key: nonceKey(nonce), value: owner },
-      { key: tabKey(owner.tabId), value: kept },
+      { key: note, value: owner },
+      { key: tabKey(owner.tabId), value: next },
     ]);
-    const dropped = known.filter((k) => !kept.includes(k)).map((k) => nonceKey(k.nonce));
-    if (dropped.length > 0) await storage.removeItems(dropped);
+    const dropped = kept.filter((k) => !next.some((n) => n.note === k.note));
+    await removeOwned(storage, dropped, owner.tabId);
   });
 }
 
+/** Remove these notes of a tab's list where they are still that tab's (a landing URL opened in another tab since is that tab's now). */
+async function removeOwned(storage: WxtStorage, entries: Array<{ note: string }>, tabId: number) {
+  if (entries.length === 0) return;
+  const keys = entries.map((e) => e.note as `session:${string}`);
+  const stored = await storage.getItems(keys);
+  const owned = stored
+    .filter((item) => Owner.safeParse(item.value).data?.tabId === tabId)
+    .map((item) => item.key);
+  if (owned.length > 0) await storage.removeItems(owned as Array<`session:${string}`>);
+}
+
 /**
- * Who a nonce was pulled from. A page can signal as soon as the pull has taken its nonce, before
- * the pull's result is back here and noted: while a pull is under way, an unknown nonce is looked
- * up again a little later; otherwise it is not ours.
+ * Who a key on this host was noted for. A page can signal as soon as a pull has taken its key,
+ * before the pull's result is back here and noted: while a pull is under way, an unknown key is
+ * looked up again a little later; otherwise it is not ours.
  */
-async function nonceOwner(storage: WxtStorage, state: State, nonce: string) {
-  if (!NONCE.test(nonce)) return null;
-  for (const wait of NONCE_WAITS) {
+async function ownerOf(storage: WxtStorage, state: State, host: string, key: string) {
+  if (!SIGNAL_KEY.test(key)) return null;
+  const note = noteOf(host, key);
+  for (const wait of KEY_WAITS) {
     if (wait > 0 && state.inFlight === 0) return null;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const owner = Owner.safeParse(await storage.getItem(nonceKey(nonce))).data;
+    const owner = state.notes.get(note) ?? Owner.safeParse(await storage.getItem(note)).data;
     if (owner) return owner;
   }
   return null;
 }
-const NONCE_WAITS = [0, 20, 100, 500];
+const KEY_WAITS = [0, 20, 100, 500];
 
-function noteLanding(state: State, d: { tabId: number; documentId: string; url: string }) {
-  const host = hostOf(d.url);
-  if (!PAGE_CHANNEL || d.tabId < 0 || !host || state.closedTabs.has(d.tabId)) return;
-  const { landings } = state;
-  landings.delete(d.documentId); // back from the back/forward cache: noted anew, as the newest
-  landings.set(d.documentId, { ...d, host, key: earlyKey(d.url) });
-  if (landings.size > MAX_LANDINGS) landings.delete(landings.keys().next().value ?? '');
-}
-
-/**
- * Who an early signal is from (channel.ts `earlyKey`): the newest landing not yet pulled whose
- * committed URL has that key, on the cookie's host. Not a nonce: nothing asked it to pull.
- */
-function earlyOwner(state: State, key: string, host: string): Landing | null {
-  let owner: Landing | null = null;
-  for (const landing of state.landings.values())
-    if (landing.key === key && landing.host === host) owner = landing;
-  return owner;
-}
-
-/** The tab has closed: its nonces go, after any update of them under way (a signal its last page wrote as it closed looked its owner up first). */
+/** The tab has closed: its keys go, after any update of them under way (a signal its last page wrote as it closed looked its owner up first). */
 function forgetTab(storage: WxtStorage, state: State, tabId: number): Promise<void> {
   if (state.closedTabs.size > 1000) state.closedTabs.clear();
   state.closedTabs.add(tabId);
-  for (const [documentId, landing] of state.landings)
-    if (landing.tabId === tabId) state.landings.delete(documentId);
+  for (const [note, owner] of state.notes) if (owner.tabId === tabId) state.notes.delete(note);
   return inTabQueue(state, tabId, async () => {
-    const known = TabNonces.safeParse(await storage.getItem(tabKey(tabId))).data ?? [];
-    await storage.removeItems([tabKey(tabId), ...known.map((k) => nonceKey(k.nonce))]);
+    const kept = TabNotes.safeParse(await storage.getItem(tabKey(tabId))).data ?? [];
+    await removeOwned(storage, kept, tabId);
+    await storage.removeItem(tabKey(tabId));
   });
 }

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
-import { EARLY_PREFIX, earlyKey, PULL_KEY, SIGNAL_PATH, SIGNAL_PREFIX } from '../page/channel';
+import { PULL_KEY, SIGNAL_PATH, SIGNAL_PREFIX, urlKey } from '../page/channel';
 import { loadSession } from '../storage';
 import { PULL_FILE } from './page-reports';
 import { registerCapture } from './register';
@@ -31,7 +31,6 @@ function setup() {
   // (getFrame stays the fake's, for tests to mock).
   const webNavigation = Object.assign(Object.create(browser.webNavigation), {
     onCommitted: fakeEvent(),
-    onDOMContentLoaded: fakeEvent(),
     onCompleted: fakeEvent(),
   });
   const fake = Object.assign(Object.create(browser), {
@@ -56,23 +55,46 @@ type Pull = {
   func?: (...a: unknown[]) => unknown;
   args?: [string, boolean];
 };
-/** A page's nonce, as the page channel makes it. */
-const NONCE = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
-/** What a pull brings back from a page: its nonce and its waiting reports (JSON strings). */
-const pulled = (reports: unknown[], nonce = NONCE) => [{ frameId: 0, result: { nonce, reports } }];
-/** The landing's DOM is ready in a tab (webNavigation.onDOMContentLoaded, as Chromium gives it). */
-const loadedLanding = (
+/** A page's signal key, as the page channel makes one at a page's first pull. */
+const KEY = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
+/** What a pull brings back from a page: its signal key and its waiting reports (JSON strings). */
+const pulled = (reports: unknown[], key = KEY) => [{ frameId: 0, result: { key, reports } }];
+/** A page in a tab sends a tracker request (fetch), which the background pulls from; the browser's frames say the page is LANDING. */
+let trackerRequests = 0;
+const sendsTracker = (webRequest: ReturnType<typeof setup>['webRequest'], tabId = 3, documentId = DOC) => {
+  vi.spyOn(fakeBrowser.webNavigation, 'getFrame').mockImplementation(
+    async (q) => <never>{ url: LANDING, documentId: (q as { documentId?: string }).documentId },
+  );
+  webRequest.onBeforeRequest.fire({
+    ...base,
+    tabId,
+    requestId: `tracker-${trackerRequests++}`,
+    type: 'xmlhttprequest',
+    url: `https://t.example/e89bcbe/postback?subid=${SUBID}&status=lead`,
+    documentId,
+  });
+};
+/** A landing commits in a tab (webNavigation.onCommitted, as Chromium gives it). */
+const commits = (
   webNavigation: ReturnType<typeof setup>['webNavigation'],
   tabId = 3,
   documentId = DOC,
+  url = LANDING,
 ) =>
-  webNavigation.onDOMContentLoaded.fire(<never>{
+  webNavigation.onCommitted.fire(<never>{
     tabId,
     frameId: 0,
-    url: LANDING,
+    url,
     documentId,
-    timeStamp: 2000,
+    timeStamp: 1500,
+    transitionType: 'link',
+    transitionQualifiers: [],
   });
+/** The signal keys noted in session storage, by host and key. */
+const notedKeys = async () =>
+  Object.keys(await fakeBrowser.storage.session.get(null))
+    .filter((k) => k.startsWith('page-signal:'))
+    .sort();
 /** Waits until tab 3's session holds these observations, by name. */
 async function expectObserved(writer: ReturnType<typeof setup>['writer'], names: string[]) {
   await vi.waitFor(async () => {
@@ -337,16 +359,16 @@ describe('background wiring', () => {
       args: [PULL_KEY, true],
     });
     // What runs in the tab: the page channel's take function, asked to rescan first.
-    const take = vi.fn(() => ({ nonce: NONCE, reports: [] }));
+    const take = vi.fn(() => ({ key: KEY, reports: [] }));
     vi.stubGlobal('window', { [Symbol.for(PULL_KEY)]: take });
-    expect(pull.func?.(...(pull.args ?? []))).toEqual({ nonce: NONCE, reports: [] });
+    expect(pull.func?.(...(pull.args ?? []))).toEqual({ key: KEY, reports: [] });
     vi.unstubAllGlobals();
     expect(take).toHaveBeenCalledWith(true);
     executeScript.mockRejectedValueOnce(new Error('Cannot access a chrome:// URL'));
     expect(await ask({ type: 'rescan-tab', tabId: 4 })).toEqual({ ok: true, data: null });
   });
 
-  it('pulls from a landing once its DOM is ready and from a page that sends a tracker request, and nowhere else', async () => {
+  it('pulls from a page as it sends a tracker request, and nowhere else: a landing is noted as it commits', async () => {
     const { webRequest, webNavigation } = setup();
     const executeScript = vi
       .spyOn(fakeBrowser.scripting, 'executeScript')
@@ -370,19 +392,23 @@ describe('background wiring', () => {
         transitionType: 'link',
         transitionQualifiers: [],
       } as never);
-    const loaded = (frameId: number, url: string, documentId: string) =>
-      webNavigation.onDOMContentLoaded.fire(frame(frameId, url, documentId));
     const [landing, ordinary, framed] = ['A', 'B', 'C'].map((c) => c.repeat(32)) as [string, string, string];
-    // Nothing as a page commits: its page scripts may not be there yet.
+    // No pull as pages commit: a top-level landing is noted under its URL's key, nothing else is.
     await commit(0, LANDING, landing);
     await commit(0, 'https://news.example/?q=1', ordinary);
+    await commit(1, `https://lp.example/framed?subid=${SUBID}`, framed);
+    await vi.waitFor(async () =>
+      expect(await notedKeys()).toEqual([`page-signal:lp.example|${urlKey(LANDING)}`]),
+    );
+    expect(await fakeBrowser.storage.session.get(`page-signal:lp.example|${urlKey(LANDING)}`)).toEqual({
+      [`page-signal:lp.example|${urlKey(LANDING)}`]: {
+        tabId: 3,
+        documentId: landing,
+        host: 'lp.example',
+        url: LANDING,
+      },
+    });
     expect(pulls()).toEqual([]);
-    // DOM ready: the landing's page watch may report from now on; the ordinary page and a framed landing do not.
-    await loaded(0, LANDING, landing);
-    await loaded(0, 'https://news.example/?q=1', ordinary);
-    await loaded(1, LANDING, framed);
-    await vi.waitFor(() => expect(pulls()).toEqual([{ tabId: 3, documentIds: [landing] }]));
-    executeScript.mockClear();
     const postback = `https://t.example/e89bcbe/postback?subid=${SUBID}&status=lead`;
     for (const [requestId, type, url, frameId] of [
       ['20', 'xmlhttprequest', postback, 0], // fetch or XHR: the hook reports it
@@ -409,7 +435,7 @@ describe('background wiring', () => {
   });
 
   it('takes the reports a pull brings back, as the page URL the browser gives', async () => {
-    const { webRequest, webNavigation, writer } = setup();
+    const { webRequest, writer } = setup();
     await landOn(webRequest, writer);
     const getAll = vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue(<never>[]);
     // What the pull returns is the page's: a forged command and junk among the reports do nothing.
@@ -422,7 +448,7 @@ describe('background wiring', () => {
       JSON.stringify(foundIn('click_id', 'https://bank.example/')),
     ];
     vi.spyOn(fakeBrowser.scripting, 'executeScript').mockResolvedValue(<never>pulled(returned));
-    loadedLanding(webNavigation);
+    sendsTracker(webRequest);
     await expectObserved(writer, ['subid', 'click_id']);
     // The jar read for them is of the landing the browser loaded, not of the URL the reports name.
     expect(getAll.mock.calls.map(([q]) => (q as { url: string }).url)).not.toContain('https://bank.example/');
@@ -447,37 +473,36 @@ describe('background wiring', () => {
   });
 
   it('takes a report a leaving page signalled in a cookie, removes the cookie at once, and ignores forged ones', async () => {
-    const { webNavigation, writer, cookieChanged, getAll, remove, executeScript } = await signalSetup();
-    // The landing's load pull takes the page's nonce.
-    loadedLanding(webNavigation);
+    const { webRequest, writer, cookieChanged, getAll, remove, executeScript } = await signalSetup();
+    // A pull (the page sent a tracker request) takes the page's key.
+    sendsTracker(webRequest);
     await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(1));
-    await new Promise((r) => setTimeout(r, 20)); // the nonce noted as tab 3's
-    // Another tab's page that copied the nonce (it cannot know it, but say it did) does not take it over.
-    const other = 'B'.repeat(32);
-    loadedLanding(webNavigation, 5, other);
+    await new Promise((r) => setTimeout(r, 20)); // the key noted as tab 3's
+    // Another tab's page that copied the key (it cannot know it, but say it did) does not take it over.
+    sendsTracker(webRequest, 5, 'B'.repeat(32));
     await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(2));
-    const signal = (nonce: string, report: unknown, fields: object = {}) =>
-      signalCookie(cookieChanged, `${SIGNAL_PREFIX}${nonce}`, report, fields);
+    const signal = (key: string, report: unknown, fields: object = {}) =>
+      signalCookie(cookieChanged, `${SIGNAL_PREFIX}${key}`, report, fields);
     const observed = async (tabId = 3) => {
       await new Promise((r) => setTimeout(r, 20));
       await writer.flush();
       return (await sessionOfTab(tabId))?.observations.map((o) => o.name);
     };
-    // Forged: a nonce no pull took, junk, a command, another path.
+    // Forged: a key nobody noted, junk, a command, another path.
     signal('a'.repeat(32), foundIn('forged', LANDING));
-    signal(NONCE, '%E0%A4%A');
-    signal(NONCE, { type: 'clear-sessions' });
-    signal(NONCE, foundIn('elsewhere', LANDING), { path: '/' });
-    // The nonce written by a page of another site than the one pulled from.
-    signal(NONCE, foundIn('other-site', 'https://evil.example/'), { domain: 'evil.example' });
+    signal(KEY, '%E0%A4%A');
+    signal(KEY, { type: 'clear-sessions' });
+    signal(KEY, foundIn('elsewhere', LANDING), { path: '/' });
+    // The key written by a page of another site than the one pulled from.
+    signal(KEY, foundIn('other-site', 'https://evil.example/'), { domain: 'evil.example' });
     // Removed from the jar (or an overwrite's first half): nothing to take.
-    cookieChanged.fire({ removed: true, cause: 'explicit', cookie: { name: `${SIGNAL_PREFIX}${NONCE}` } });
+    cookieChanged.fire({ removed: true, cause: 'explicit', cookie: { name: `${SIGNAL_PREFIX}${KEY}` } });
     expect(await observed()).toEqual([]);
     expect(executeScript).toHaveBeenCalledTimes(2);
     // Every signal cookie goes from the jar as it arrives, a forged one too.
     expect(remove).toHaveBeenCalledWith({
       url: `http://lp.example${SIGNAL_PATH}`,
-      name: `${SIGNAL_PREFIX}${NONCE}`,
+      name: `${SIGNAL_PREFIX}${KEY}`,
       storeId: '0',
     });
     expect(remove).toHaveBeenCalledWith(
@@ -486,156 +511,147 @@ describe('background wiring', () => {
     // Nothing found by the http URL (the fake's answer): tried by https, as a page there binds it.
     expect(remove).toHaveBeenCalledWith({
       url: `https://lp.example${SIGNAL_PATH}`,
-      name: `${SIGNAL_PREFIX}${NONCE}`,
+      name: `${SIGNAL_PREFIX}${KEY}`,
       storeId: '0',
     });
 
     // The page's own: taken into its tab's session.
-    signal(NONCE, foundIn('subid', LANDING));
+    signal(KEY, foundIn('subid', LANDING));
     expect(await observed()).toEqual(['subid']);
-    expect(await observed(5)).toBeUndefined();
+    expect(await observed(5)).toEqual([]); // tab 5's session holds its tracker request, no report
     expect(getAll).toHaveBeenLastCalledWith({ url: LANDING });
     // The page URL a report names is not believed (it would choose whose cookies are read): the one
     // its pull ran on is.
-    signal(NONCE, foundIn('click_id', 'http://lp.example/admin/'));
+    signal(KEY, foundIn('click_id', 'http://lp.example/admin/'));
     expect(await observed()).toEqual(['subid', 'click_id']);
     expect(getAll).toHaveBeenLastCalledWith({ url: LANDING });
     // An empty one asks for a pull of that document.
-    signal(NONCE, '');
+    signal(KEY, '');
     await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(3));
     expect((executeScript.mock.calls[2]?.[0] as unknown as Pull | undefined)?.target).toEqual({
       tabId: 3,
       documentIds: [DOC],
     });
-    // The tab closed: its nonces go with it.
+    // The tab closed: its keys go with it.
     await fakeBrowser.tabs.onRemoved.trigger(3, { windowId: 1, isWindowClosing: false });
     await new Promise((r) => setTimeout(r, 20));
-    expect(Object.keys(await fakeBrowser.storage.session.get(null)).filter((k) => k.includes(NONCE))).toEqual(
+    expect(Object.keys(await fakeBrowser.storage.session.get(null)).filter((k) => k.includes(KEY))).toEqual(
       [],
     );
     await writer.flush();
   });
 
-  it('takes the early signal of a landing left before any pull reached it, for that landing only', async () => {
+  it("takes a landing's signals under its URL key from its commit on, with no pull, for that landing only", async () => {
     const { webNavigation, writer, cookieChanged, getAll, remove, executeScript } = await signalSetup();
-    const committed = (tabId: number, documentId: string, url: string) =>
-      webNavigation.onCommitted.fire(<never>{ tabId, frameId: 0, documentId, url, timeStamp: 1500 });
-    // Two landings commit, in tabs 3 and 5, and neither is pulled (no DOMContentLoaded yet).
-    committed(3, DOC, LANDING);
+    // Two landings commit, in tabs 3 and 5; neither is pulled.
+    commits(webNavigation, 3, DOC, LANDING);
     const otherUrl = `https://lp.example/?subid=other${SUBID}`;
-    committed(5, 'C'.repeat(32), otherUrl);
-    const early = (url: string, report: unknown, fields: object = {}) =>
-      signalCookie(cookieChanged, `${EARLY_PREFIX}${earlyKey(url)}`, report, fields);
+    commits(webNavigation, 5, 'C'.repeat(32), otherUrl);
+    const signal = (url: string, report: unknown, fields: object = {}) =>
+      signalCookie(cookieChanged, `${SIGNAL_PREFIX}${urlKey(url)}`, report, fields);
     const observed = async (tabId = 3) => {
       await new Promise((r) => setTimeout(r, 20));
       await writer.flush();
       return (await sessionOfTab(tabId))?.observations.map((o) => o.name) ?? [];
     };
-    // Not a landing that committed here, the right key written by another site, an empty cookie
-    // (nothing to pull from a page that is leaving): nothing.
-    early('https://lp.example/?subid=nobody1234567', foundIn('unknown', LANDING));
-    early(LANDING, foundIn('other-site', LANDING), { domain: 'evil.example' });
-    early(LANDING, '');
+    // Not a landing that committed here, or the right key written by another site: nothing.
+    signal('https://lp.example/?subid=nobody1234567', foundIn('unknown', LANDING));
+    signal(LANDING, foundIn('other-site', LANDING), { domain: 'evil.example' });
     expect(await observed()).toEqual([]);
-    expect(executeScript).not.toHaveBeenCalled();
     expect(remove).toHaveBeenCalledWith(
-      expect.objectContaining({ name: `${EARLY_PREFIX}${earlyKey(LANDING)}` }),
+      expect.objectContaining({ name: `${SIGNAL_PREFIX}${urlKey(LANDING)}` }),
     );
-    // The landing's own: into its tab's session, as the URL it committed with.
-    early(LANDING, foundIn('kt_subid', 'https://lp.example/forged'));
+    // The landing's own, at once (a prelander leaving moments after its commit): into its tab's
+    // session, as the URL it committed with.
+    signal(LANDING, foundIn('kt_subid', 'https://lp.example/forged'));
     expect(await observed()).toEqual(['kt_subid']);
     expect(await observed(5)).toEqual([]);
-    // Once a pull has reached it, its signals carry its nonce: the early name no longer counts.
-    loadedLanding(webNavigation);
+    expect(getAll).toHaveBeenLastCalledWith({ url: LANDING });
+    expect(executeScript).not.toHaveBeenCalled();
+    // An empty one asks for a pull of the document noted.
+    signal(LANDING, '');
     await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(1));
+    expect((executeScript.mock.calls[0]?.[0] as unknown as Pull | undefined)?.target).toEqual({
+      tabId: 3,
+      documentIds: [DOC],
+    });
+    // The same landing URL opened in tab 6: the newer note wins, and tab 3 closing leaves it be.
+    commits(webNavigation, 6, 'D'.repeat(32), LANDING);
+    await fakeBrowser.tabs.onRemoved.trigger(3, { windowId: 1, isWindowClosing: false });
     await new Promise((r) => setTimeout(r, 20));
-    early(LANDING, foundIn('after-pull', LANDING));
-    expect(await observed()).toEqual(['kt_subid']);
+    signal(LANDING, foundIn('tab-6', LANDING));
+    expect(await observed(6)).toEqual(['tab-6']);
     // A closed tab's landing is forgotten: its signal is not handed on (which reads the jar).
     await fakeBrowser.tabs.onRemoved.trigger(5, { windowId: 1, isWindowClosing: false });
+    await new Promise((r) => setTimeout(r, 20));
     const reads = getAll.mock.calls.length;
-    early(otherUrl, foundIn('closed', otherUrl));
+    signal(otherUrl, foundIn('closed', otherUrl));
     await observed(5);
     expect(getAll.mock.calls.length).toBe(reads);
-    // While it was open, it was.
-    committed(6, 'D'.repeat(32), otherUrl);
-    early(otherUrl, foundIn('open', otherUrl));
-    expect(await observed(6)).toEqual(['open']);
+    expect(await notedKeys()).toEqual([`page-signal:lp.example|${urlKey(LANDING)}`]);
     await writer.flush();
   });
 
-  it('notes at most 4 nonces a tab, one a document, however many pulls come at once', async () => {
-    const { webNavigation, writer } = setup();
-    const nonceKeys = async () =>
-      Object.keys(await fakeBrowser.storage.session.get(null))
-        .filter((k) => k.startsWith('page-nonce:'))
-        .sort();
+  it('notes at most 4 keys a tab, one a document, however many pulls come at once', async () => {
+    const { webRequest, writer } = setup();
     let n = 0;
-    // Pages that hand out a new nonce at every pull (they replaced the channel's take function).
+    // Pages that hand out a new key at every pull (they replaced the channel's take function).
     vi.spyOn(fakeBrowser.scripting, 'executeScript').mockImplementation(
       async () => <never>pulled([], (n++).toString(16).padStart(32, '0')),
     );
+    // Twenty pages in one tab send a tracker request each, their pulls all under way at once.
+    for (let i = 0; i < 20; i++) sendsTracker(webRequest, 3, i.toString(16).padStart(32, '0'));
+    await vi.waitFor(() => expect(n).toBe(20));
+    await new Promise((r) => setTimeout(r, 50));
+    const kept = await notedKeys();
+    expect(kept).toHaveLength(4);
+    // The last document pulled again (the panel opened) with a new key: it keeps its first one.
     const last = '13'.padStart(32, '0');
     vi.spyOn(fakeBrowser.webNavigation, 'getFrame').mockResolvedValue(<never>{
       url: LANDING,
       documentId: last,
     });
-    // Twenty landings in one tab, their pulls all under way at once.
-    for (let i = 0; i < 20; i++) loadedLanding(webNavigation, 3, i.toString(16).padStart(32, '0'));
-    await vi.waitFor(() => expect(n).toBe(20));
-    await new Promise((r) => setTimeout(r, 50));
-    const kept = await nonceKeys();
-    expect(kept).toHaveLength(4);
-    // The last document pulled again (the panel opened) with a new nonce: it keeps its first one.
     expect(await ask({ type: 'rescan-tab', tabId: 3 })).toEqual({ ok: true, data: null });
     expect(await ask({ type: 'rescan-tab', tabId: 3 })).toEqual({ ok: true, data: null });
     await new Promise((r) => setTimeout(r, 50));
     expect(n).toBe(22);
-    expect(await nonceKeys()).toEqual(kept);
+    expect(await notedKeys()).toEqual(kept);
     await writer.flush();
   });
 
-  it('pulls a landing that dropped its click ids before its DOM was ready, and a document back from the back/forward cache again', async () => {
-    const { webNavigation } = setup();
+  it('pulls a document back from the back/forward cache again at its next tracker request', async () => {
+    const { webRequest, webNavigation } = setup();
     const executeScript = vi
       .spyOn(fakeBrowser.scripting, 'executeScript')
       .mockResolvedValue(<never>pulled([]));
-    const nav = (url: string) => ({ tabId: 3, frameId: 0, url, documentId: DOC, timeStamp: 2000 });
-    const commit = (url: string) =>
-      webNavigation.onCommitted.fire(<never>{
-        ...nav(url),
-        transitionType: 'link',
-        transitionQualifiers: [],
-      });
-    commit(LANDING);
-    webNavigation.onDOMContentLoaded.fire(<never>nav('https://lp.example/')); // history.replaceState
+    sendsTracker(webRequest);
     await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(1));
-    webNavigation.onDOMContentLoaded.fire(<never>nav('https://lp.example/')); // seen already
-    commit(LANDING); // back from the cache: the same document
-    loadedLanding(webNavigation);
+    sendsTracker(webRequest); // pulled already
+    commits(webNavigation); // back from the cache: the same document
+    sendsTracker(webRequest);
     await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(2));
     await new Promise((r) => setTimeout(r, 20));
     expect(executeScript).toHaveBeenCalledTimes(2);
   });
 
   it('pulls once more for cookies that asked during a pull, and notes nothing for a tab that closed meanwhile', async () => {
-    const { webNavigation, cookieChanged } = setup();
+    const { webRequest, cookieChanged } = setup();
     vi.spyOn(fakeBrowser.cookies, 'remove').mockResolvedValue(<never>{});
-    let release = (_nonce = NONCE) => {};
+    let release = (_key = KEY) => {};
     const executeScript = vi.spyOn(fakeBrowser.scripting, 'executeScript').mockImplementation(
       () =>
         new Promise((r) => {
-          release = (nonce = NONCE) => r(<never>pulled([], nonce));
+          release = (key = KEY) => r(<never>pulled([], key));
         }),
     );
-    loadedLanding(webNavigation);
+    sendsTracker(webRequest);
     await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(1));
     release();
-    await new Promise((r) => setTimeout(r, 20)); // the nonce noted
+    await new Promise((r) => setTimeout(r, 20)); // the key noted
     const ask = () =>
       cookieChanged.fire({
         removed: false,
-        cookie: { name: `${SIGNAL_PREFIX}${NONCE}`, value: '', domain: 'lp.example', path: SIGNAL_PATH },
+        cookie: { name: `${SIGNAL_PREFIX}${KEY}`, value: '', domain: 'lp.example', path: SIGNAL_PATH },
       });
     ask();
     await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(2));
@@ -647,19 +663,21 @@ describe('background wiring', () => {
     release();
     await new Promise((r) => setTimeout(r, 20));
     expect(executeScript).toHaveBeenCalledTimes(3);
-    // A pull under way as its tab closes: its nonce is not noted for the closed tab.
-    loadedLanding(webNavigation, 7, 'E'.repeat(32));
+    // A pull under way as its tab closes: its key is not noted for the closed tab.
+    sendsTracker(webRequest, 7, 'E'.repeat(32));
     await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(4));
     await fakeBrowser.tabs.onRemoved.trigger(7, { windowId: 1, isWindowClosing: false });
     release('f'.repeat(32));
     await new Promise((r) => setTimeout(r, 20));
     expect(
-      Object.keys(await fakeBrowser.storage.session.get(null)).filter((k) => k.includes('-tab:7')),
+      Object.keys(await fakeBrowser.storage.session.get(null)).filter(
+        (k) => k.includes('-tab:7') || k.includes('f'.repeat(32)),
+      ),
     ).toEqual([]);
   });
 
-  it('takes a signal that arrives before the pull that took the nonce has come back', async () => {
-    const { webRequest, webNavigation, writer, cookieChanged } = setup();
+  it('takes a signal that arrives before the pull that took the key has come back', async () => {
+    const { webRequest, writer, cookieChanged } = setup();
     await landOn(webRequest, writer);
     vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue(<never>[]);
     vi.spyOn(fakeBrowser.cookies, 'remove').mockResolvedValue(<never>{});
@@ -668,7 +686,7 @@ describe('background wiring', () => {
       cookieChanged.fire({
         removed: false,
         cookie: {
-          name: `${SIGNAL_PREFIX}${NONCE}`,
+          name: `${SIGNAL_PREFIX}${KEY}`,
           value: encodeURIComponent(JSON.stringify(foundIn('early', LANDING))),
           domain: 'lp.example',
           path: SIGNAL_PATH,
@@ -677,7 +695,7 @@ describe('background wiring', () => {
       await new Promise((r) => setTimeout(r, 30));
       return <never>pulled([]);
     });
-    loadedLanding(webNavigation);
+    sendsTracker(webRequest);
     await expectObserved(writer, ['early']);
   });
 

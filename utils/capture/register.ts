@@ -49,12 +49,10 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     const ids = d.tabId < 0 ? [] : modelDeps.idsOf(d.url);
     if (ids.length > 0) void checkCookies(browser, storage, writer, d, ids).catch(report);
   };
-  // Documents pulled from (a landing once its DOM is ready, a page as it sends a tracker request):
-  // a hint like inFlight, so a page firing 1,000 tracker fetches costs one pull, not 1,000 (its
-  // later reports come as signal cookies). A restarted worker pulls again, which costs one pull.
+  // Documents pulled from as they sent a tracker request: a hint like inFlight, so a page firing
+  // 1,000 tracker fetches costs one pull, not 1,000 (its later reports come as signal cookies). A
+  // restarted worker pulls again, which costs one pull.
   const pulled = new Set<string>();
-  // Landings committed and not yet pulled (a hint too): their URL had click ids as they committed.
-  const landings = new Set<string>();
   // What the page channel brings is handled as the page's own report (handle is made just below).
   const page = createPageReports(browser, storage, (report, sender) => handle(report, sender));
   const handle = createMessageHandler({
@@ -63,15 +61,15 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     writer,
     pullTab: (tabId) => page.pull({ tabId, frameId: 0 }, true),
   });
-  /** pageUrl: the document's URL where the event gives it (a webRequest event gives the request's). */
-  const pull = (d: { tabId: number; frameId: number; documentId?: string }, pageUrl?: string) => {
+  /** A webRequest event gives the request's URL, not the document's: the pull asks the browser for that. */
+  const pull = (d: { tabId: number; frameId: number; documentId?: string }) => {
     if (d.documentId) {
       if (pulled.has(d.documentId)) return;
       if (pulled.size > 1000) pulled.clear();
       pulled.add(d.documentId);
     }
     const { tabId, frameId, documentId } = d;
-    void page.pull({ tabId, frameId, documentId, pageUrl }).then((answered) => {
+    void page.pull({ tabId, frameId, documentId }).then((answered) => {
       // The page was not reached (gone, or not there yet): a later event may pull again.
       if (!answered && documentId) pulled.delete(documentId);
     }, report);
@@ -135,29 +133,16 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   // The page has loaded (its load handlers too): cookies it wrote meanwhile are in the jar now, so
   // the page need not report them (utils/page/watch.ts). Subframes too: a landing can be framed.
   browser.webNavigation.onCompleted.addListener(guard(readJar));
-  // A landing (click ids in its URL) has its DOM: take its nonce (and anything waiting), so what its
-  // page watch finds from now on, at load or as the visitor leaves, comes as a signal
-  // (utils/page/channel.ts). Not later: a visitor can click on before a slow page's load event.
-  browser.webNavigation.onDOMContentLoaded.addListener(
-    guard((d) => {
-      if (d.frameId !== 0 || d.tabId < 0) return;
-      // The URL it committed with too: a landing can drop its click ids (history.replaceState) first.
-      const committedIds = d.documentId !== undefined && landings.delete(d.documentId);
-      if (committedIds || pageIds(d.url).length > 0) pull(d, d.url);
-    }),
-  );
   browser.webNavigation.onCommitted.addListener(
     guard((d) => {
       if (d.tabId < 0 || !/^https?:/.test(d.url)) return;
       if (d.frameId === 0 && d.documentId) {
-        // A document back from the back/forward cache is pulled again: its nonce may have gone.
+        // A document back from the back/forward cache is pulled again: its note may have gone.
         pulled.delete(d.documentId);
-        if (pageIds(d.url).length > 0) {
-          if (landings.size > 1000) landings.clear();
-          landings.add(d.documentId);
-          // For its early signals, should it be left before a pull reaches it (channel.ts `earlyKey`).
-          page.noteLanding({ tabId: d.tabId, documentId: d.documentId, url: d.url });
-        }
+        // A landing signals from its first report on, under its URL's key (utils/page/channel.ts):
+        // noted now, with the URL it committed with (it may drop its click ids from it later).
+        if (pageIds(d.url).length > 0)
+          void page.noteLanding({ tabId: d.tabId, documentId: d.documentId, url: d.url }).catch(report);
       }
       writer.push({
         type: 'navigation',

@@ -4,17 +4,16 @@ import {
   cookieValue,
   cookieValues,
   dispatchInPage,
-  EARLY_PREFIX,
-  earlyKey,
   makeNonce,
-  NONCE,
   PULL_KEY,
   type Pulled,
   pageChannel,
   pullInPage,
   RESCAN_EVENT,
+  SIGNAL_KEY,
   SIGNAL_PATH,
   SIGNAL_PREFIX,
+  urlKey,
 } from './channel';
 
 /** A window of its own (an iframe's), whose cookie writes the test records. */
@@ -48,41 +47,41 @@ describe('page channel (MAIN world)', () => {
     report.type = 'changed later';
     expect(take()).toEqual([found, beacon]);
     expect(take()).toEqual([]);
-    expect(cookies).toEqual([]); // nobody knows the page's nonce before a pull: nothing signalled
+    expect(cookies).toEqual([]); // the background knows no key of a page that is no landing before a pull: nothing signalled
   });
 
-  it('once a pull took its nonce, a report rides in a cookie on its own path, named with the nonce', () => {
+  it('once a pull took its key, a report rides in a cookie on its own path, named with the key', () => {
     const { win, cookies, pull, take } = freshWindow();
     const { send } = pageChannel(win);
-    const { nonce } = pull() ?? { nonce: '' };
-    expect(nonce).toMatch(NONCE);
-    expect(pull()?.nonce).toBe(nonce); // one per page
+    const { key } = pull() ?? { key: '' };
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    expect(pull()?.key).toBe(key); // one per page
     send(beacon);
     expect(cookies).toHaveLength(1);
     const [pair, ...attributes] = (cookies[0] ?? '').split('; ');
-    expect(pair).toBe(`${SIGNAL_PREFIX}${nonce}=${cookieValue(JSON.stringify(beacon))}`);
+    expect(pair).toBe(`${SIGNAL_PREFIX}${key}=${cookieValue(JSON.stringify(beacon))}`);
     expect(attributes).toEqual([`path=${SIGNAL_PATH}`, 'max-age=60', 'samesite=strict']);
     expect(take()).toEqual([]);
-    // Another page's nonce is its own.
+    // Another page's key is its own.
     const other = freshWindow();
     pageChannel(other.win);
-    expect(other.pull()?.nonce).not.toBe(nonce);
+    expect(other.pull()?.key).not.toBe(key);
   });
 
   it('a report too long for a cookie waits, and an empty cookie asks for a pull', () => {
     const { win, cookies, pull, take } = freshWindow();
     const { send } = pageChannel(win);
-    const nonce = pull()?.nonce;
+    const key = pull()?.key;
     const long = { type: 'page-request', via: 'fetch', url: 'https://t.example/', body: 'x'.repeat(5000) };
     send(long);
-    expect(cookies).toEqual([`${SIGNAL_PREFIX}${nonce}=; path=${SIGNAL_PATH}; max-age=60; samesite=strict`]);
+    expect(cookies).toEqual([`${SIGNAL_PREFIX}${key}=; path=${SIGNAL_PATH}; max-age=60; samesite=strict`]);
     expect(take()).toEqual([long]);
   });
 
   it('what a landing found, too long for one cookie, is packed into as few as fit, raw text cut', () => {
     const { win, cookies, pull, take } = freshWindow();
     const { send } = pageChannel(win);
-    const nonce = pull()?.nonce;
+    const key = pull()?.key;
     const observation = (i: number) => ({
       place: 'link',
       name: `link ${i}`,
@@ -97,7 +96,7 @@ describe('page channel (MAIN world)', () => {
       observations: names.map((_, i) => observation(i)),
     };
     send(report);
-    const values = cookies.map((c) => c.split('; ')[0]?.slice(`${SIGNAL_PREFIX}${nonce}=`.length) ?? '');
+    const values = cookies.map((c) => c.split('; ')[0]?.slice(`${SIGNAL_PREFIX}${key}=`.length) ?? '');
     expect(values.length).toBeGreaterThan(1);
     expect(values.length).toBeLessThan(10);
     for (const v of values) expect(v.length).toBeLessThanOrEqual(3800);
@@ -166,12 +165,12 @@ describe('page channel (MAIN world)', () => {
     expect(cookies).toEqual([]);
   });
 
-  it('pullInPage (run in the page by the background) returns what waits and the nonce; a page without a channel gives nothing', () => {
+  it('pullInPage (run in the page by the background) returns what waits and the key; a page without a channel gives nothing', () => {
     expect(pullInPage('postback-lens:nothing-here', false)).toBeNull();
     const { send } = pageChannel(window);
     send(found);
     expect(pullInPage(PULL_KEY, false)).toEqual({
-      nonce: expect.stringMatching(NONCE),
+      key: expect.stringMatching(SIGNAL_KEY),
       reports: [JSON.stringify(found)],
     });
     // A page-defined look-alike that is not a function gives nothing either.
@@ -179,19 +178,19 @@ describe('page channel (MAIN world)', () => {
     expect(pullInPage(PULL_KEY, true)).toBeNull();
   });
 
-  it('makes a 128-bit hex nonce from the random numbers it is given', () => {
+  it('makes a 128-bit hex key from the random numbers it is given', () => {
     expect(makeNonce(() => 0)).toBe('0'.repeat(32));
     expect(makeNonce(() => 0.9999999999)).toBe('f'.repeat(32));
     const seen = new Set(Array.from({ length: 1000 }, () => makeNonce(Math.random)));
     expect(seen.size).toBe(1000);
-    for (const n of seen) expect(n).toMatch(NONCE);
+    for (const n of seen) expect(n).toMatch(SIGNAL_KEY);
   });
 
   it('takes its random numbers before the page can replace Math.random', () => {
     const { win, pull } = freshWindow();
     pageChannel(win);
     win.Math.random = () => 0;
-    expect(pull()?.nonce).not.toBe('0'.repeat(32));
+    expect(pull()?.key).not.toBe('0'.repeat(32));
   });
 
   it('dispatchInPage (Firefox: run in the page by the background) dispatches the event there', () => {
@@ -210,54 +209,30 @@ describe('page channel (MAIN world)', () => {
     expect(kept[0]).toMatchObject({ i: 0 });
   });
 
-  it('a landing left before any pull: what waits, and what comes after, leaves in early cookies', () => {
+  it('a landing signals from its first report on, under its URL key, with no pull before', () => {
     const url = 'https://lp.example/pre?subid=51ts6sgr1cbkdhljnrv';
-    const { win, cookies, take } = freshWindow();
+    const { win, cookies, pull, take } = freshWindow();
     const channel = pageChannel(win);
+    channel.landing(url);
     channel.send(found);
-    expect(cookies).toEqual([]); // not left yet: it waits for a pull
-    channel.leave(url);
-    channel.send(beacon); // say, from a pagehide listener of the page's own
-    const name = `${EARLY_PREFIX}${earlyKey(url)}`;
-    expect(cookies).toEqual(
-      [found, beacon].map(
-        (r) => `${name}=${cookieValue(JSON.stringify(r))}; path=${SIGNAL_PATH}; max-age=60; samesite=strict`,
-      ),
-    );
+    expect(cookies).toEqual([
+      `${SIGNAL_PREFIX}${urlKey(url)}=${cookieValue(JSON.stringify(found))}; path=${SIGNAL_PATH}; max-age=60; samesite=strict`,
+    ]);
     expect(take()).toEqual([]);
+    // A pull (a tracker request, the panel) takes the same key: the background knows it already.
+    expect(pull()?.key).toBe(urlKey(url));
   });
 
-  it('a landing a pull reached signals with its nonce as it goes; a page that is no landing waits', () => {
-    const landing = freshWindow();
-    const channel = pageChannel(landing.win);
-    const nonce = landing.pull()?.nonce;
-    channel.leave('https://lp.example/?subid=51ts6sgr1cbkdhljnrv');
-    channel.send(found);
-    expect(landing.cookies.map((c) => c.split('=')[0])).toEqual([`${SIGNAL_PREFIX}${nonce}`]);
-
-    // A page that is no landing is never told it is left: its reports wait for a pull, even as it goes.
-    const plain = freshWindow();
-    pageChannel(plain.win).send(beacon);
-    plain.win.dispatchEvent(new plain.win.Event('pagehide'));
-    expect(plain.cookies).toEqual([]);
-    expect(plain.take()).toEqual([beacon]);
-  });
-
-  it('earlyKey: 8 hex digits of the URL, the same for the same URL, apart for others', () => {
+  it('urlKey: 8 hex digits of the URL, the same for the same URL, apart for others', () => {
     const keys = new Set(
-      Array.from({ length: 2000 }, (_, i) => earlyKey(`https://lp.example/?subid=${i}abcdefgh`)),
+      Array.from({ length: 2000 }, (_, i) => urlKey(`https://lp.example/?subid=${i}abcdefgh`)),
     );
     expect(keys.size).toBe(2000);
-    for (const k of keys) expect(k).toMatch(/^[0-9a-f]{8}$/);
-    expect(earlyKey('https://lp.example/?subid=1abcdefgh')).toBe(
-      earlyKey('https://lp.example/?subid=1abcdefgh'),
-    );
+    for (const k of keys) expect(k).toMatch(SIGNAL_KEY);
+    expect(urlKey('https://lp.example/?subid=1abcdefgh')).toBe(urlKey('https://lp.example/?subid=1abcdefgh'));
     // FNV-1a's published vectors (32-bit): "" and "a".
-    expect(earlyKey('')).toBe('811c9dc5');
-    expect(earlyKey('a')).toBe('e40c292c');
-    // An early name is a signal cookie's (the background hears it), and never a nonce's.
-    expect(EARLY_PREFIX.startsWith(SIGNAL_PREFIX)).toBe(true);
-    expect(`${EARLY_PREFIX}${earlyKey('')}`.slice(SIGNAL_PREFIX.length)).not.toMatch(NONCE);
+    expect(urlKey('')).toBe('811c9dc5');
+    expect(urlKey('a')).toBe('e40c292c');
   });
 
   it('a report that cannot be made into JSON never throws into the page', () => {

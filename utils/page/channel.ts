@@ -4,37 +4,33 @@
  * put into pages at all: an isolated world, even an empty script's, made the page that loads next
  * ~2-3 ms (5-9%) slower, also when that page was on another site and in another process (lab
  * landings, one browser, extensions enabled in turns), and its first `chrome.runtime` use cost the
- * page ~0.45 ms. So reports wait in the MAIN world and travel two other ways:
+ * page ~0.45 ms. So reports travel two other ways:
  *
+ * - Signalled: a report rides in a cookie named with the page's signal key, on a path no page has
+ *   (SIGNAL_PATH), so the page's requests do not carry it (only one to that very path would) and
+ *   its `document.cookie` does not show it; cookies.onChanged brings it to the background, which
+ *   removes it at once and hands it on for the tab and document it noted under that key and the
+ *   cookie's host (utils/capture/page-reports.ts). A cookie because the page may be leaving: a
+ *   pull would find it gone (tried: the leave.html observation was lost in 3 of 3 runs), while a
+ *   cookie write is in the jar before the next page is asked for. A landing's key is `urlKey` of
+ *   the URL it committed with, which the background noted as it committed, so a landing signals
+ *   from its first report on; another page's is made at its first pull, which the background
+ *   notes. Findings too long for one cookie are packed into a few (`cookieValues`); any other
+ *   report too long waits for a pull, and an empty cookie asks for one. The cookie is one more in
+ *   the site's jar for a few milliseconds (one name per page, overwritten); only a site already at
+ *   Chromium's 180 cookies a domain could see its oldest one go for it.
  * - Pulled: the background runs a small script in the MAIN world (executeScript, entrypoints/
- *   page-pull.ts) that takes what waits, once a landing's DOM is ready, when a page sends a tracker
- *   request, and when the panel opens on the tab (utils/capture/page-reports.ts). Its result is
- *   the reports and the page's nonce. A file, not a function with arguments: Chromium compiles a
+ *   page-pull.ts) that takes what waits and the page's key: when a page sends a tracker request,
+ *   when a signal asks, and when the panel opens on the tab. So a thank-you page (no click id in
+ *   its URL) is known from its first tracker request, and where the site's cookies are blocked
+ *   reports wait for the next pull. A file, not a function with arguments: Chromium compiles a
  *   function's source anew on every call (~0.2-0.4 ms of the page's main thread against ~0.1 for
  *   the file, whose compiled code it keeps; trace of lab hidden.html).
- * - Signalled: once a pull has taken its nonce (random, made in the page), the background knows
- *   which tab, document and page it belongs to, and a report made after that (the load scan, or a
- *   landing storing the subid as the visitor clicks to the offer, lab leave.html) rides in a cookie
- *   named with the nonce, on a path no page has (SIGNAL_PATH), so the page's requests do not carry
- *   it (only one to that very path would) and its `document.cookie` does not show it;
- *   cookies.onChanged brings it to the background, which removes it at once. A cookie because the
- *   page may be leaving: a pull would find it gone (tried: the leave.html observation was lost in 3
- *   of 3 runs), while a cookie write is in the jar before the next page is asked for. Findings too
- *   long for one cookie are packed into a few (`cookieValues`); any other report too long waits
- *   for a pull, and an empty cookie asks for one. Where cookies are off, reports wait for the next
- *   pull. The cookie is one more in the site's jar for a few milliseconds (one name per page,
- *   overwritten); only a site already at Chromium's 180 cookies a domain could see its oldest one
- *   go for it.
  *
- * - Signalled early: a landing left before any pull reached it (a prelander that stores the subid
- *   and moves on before its DOM is ready, lab prelander.html) has no nonce the background knows.
- *   From its pagehide on, its reports go in cookies named after the URL it committed with
- *   (`earlyKey`), which the background noted for that tab as the landing committed.
- *
- * The background notes a nonce for the tab, document and host the pull ran in, never the other
- * way, and takes a signal only from that host, so a page cannot speak for another tab; it can
- * forge its own reports anyway, so the background validates them (Zod) and takes only the two
- * kinds a page may make.
+ * The background notes a key for the tab and document it knows it from (a landing's commit, a
+ * pull it ran), never the other way, and takes a signal only from that host, so a page cannot
+ * speak for another site's tab; it can forge its own reports anyway, so the background validates
+ * them (Zod) and takes only the two kinds a page may make.
  *
  * Firefox (MV2) has no MAIN-world content scripts: its isolated script runs the page watch itself
  * and uses runtime messages (entrypoints/page-watch.ts).
@@ -44,7 +40,7 @@
 export const RESCAN_EVENT = 'postback-lens:rescan';
 /** The window property (a registered symbol, so the pull finds it) holding the MAIN world's take function. */
 export const PULL_KEY = 'postback-lens:pull';
-/** Signal cookies are named `SIGNAL_PREFIX + nonce`. */
+/** Signal cookies are named `SIGNAL_PREFIX + key` (`SIGNAL_KEY`). */
 export const SIGNAL_PREFIX = 'postback-lens-';
 /** A path no page has: cookies are sent and shown only under their path. */
 export const SIGNAL_PATH = '/.postback-lens-signal';
@@ -52,12 +48,12 @@ export const SIGNAL_PATH = '/.postback-lens-signal';
 const SIGNAL_SECONDS = 60;
 /** What one cookie may carry (Chromium keeps name + value up to 4096 bytes; the name takes ~50). */
 const MAX_SIGNAL_VALUE = 3800;
-/** A page's nonce: 128 random bits in hex. */
-export const NONCE = /^[0-9a-f]{32}$/;
+/** A page's signal key: a landing's `urlKey` (8 hex digits), or another page's `makeNonce` (32). */
+export const SIGNAL_KEY = /^(?:[0-9a-f]{8}|[0-9a-f]{32})$/;
 
-/** What a pull takes from the page. */
+/** What a pull takes from the page: its signal key, and the reports that waited. */
 export interface Pulled {
-  nonce: string;
+  key: string;
   /** Each report as a JSON string. */
   reports: string[];
 }
@@ -72,36 +68,40 @@ export const MAX_DETAIL = 80 * 1024;
 
 export type Send = (message: object) => void;
 
-/** The page end of the channel: `send` for every report; `leave` as a landing is left. */
+/** The page end of the channel: `send` for every report; `landing` for a page with click ids in its URL. */
 export interface PageChannel {
   send: Send;
   /**
-   * A landing that committed with `url` (document.URL at document_start) is being left: if no pull
-   * took its nonce, what waits and what it reports from now on goes in early cookies (`earlyKey`).
+   * The page is a landing that committed with `url` (document.URL at document_start): the
+   * background noted it then, so its reports are signalled from the start (`urlKey`).
    */
-  leave(url: string): void;
+  landing(url: string): void;
 }
 
 /**
- * MAIN world: a report waits for the next pull, or, once a pull has taken the page's nonce, goes
- * out as a signal cookie. The take function is a non-enumerable window property under a
- * registered symbol, there from the start: a pull can come before the page's first report (a
- * thank-you page's fetch is pulled from as it starts, its report comes with the answer). Never
- * throws into the page.
+ * MAIN world: a report is signalled once the background knows the page (a landing from its
+ * commit, another page once a pull has taken its key), and waits for a pull until then. The take
+ * function is a non-enumerable window property under a registered symbol, there from the start: a
+ * pull can come before the page's first report (a thank-you page's fetch is pulled from as it
+ * starts, its report comes with the answer). Never throws into the page.
  */
 export function pageChannel(win: Window & typeof globalThis): PageChannel {
   const stringify = JSON.stringify;
   const doc = win.document;
   /** JSON strings: what a pull returns is a copy of the report as it was made. */
   let waiting: string[] = [];
-  /** Made at the first pull (`makeNonce`), from Math.random as it was before the page's scripts ran. */
+  /** Another page's key is made at its first pull (`makeNonce`), from Math.random as it was before the page's scripts ran. */
   const random = win.Math.random;
-  let nonce = '';
+  /** The signal key, once the background knows it; a landing's URL, until its key is first needed. */
+  let key = '';
+  let landingUrl = '';
   let pulling = false;
-  /** A landing's early signal name, set as it is left (`leave`). */
-  let early = '';
+  const known = () => {
+    if (!key && landingUrl) key = urlKey(landingUrl);
+    return key;
+  };
   const take = (rescan?: unknown): Pulled => {
-    if (!nonce) nonce = makeNonce(random);
+    if (!known()) key = makeNonce(random);
     if (rescan === true) {
       // The watch reads the page again now; what it finds is in this pull, not in a cookie.
       pulling = true;
@@ -113,7 +113,7 @@ export function pageChannel(win: Window & typeof globalThis): PageChannel {
     }
     const reports = waiting;
     waiting = [];
-    return { nonce, reports };
+    return { key, reports };
   };
   try {
     Object.defineProperty(win, Symbol.for(PULL_KEY), { value: take, configurable: true });
@@ -123,63 +123,46 @@ export function pageChannel(win: Window & typeof globalThis): PageChannel {
   const keep = (detail: string) => {
     if (waiting.length < MAX_WAITING && detail.length <= MAX_DETAIL) waiting.push(detail);
   };
-  /** A report as cookies named `name`; what cannot go waits for a pull, and an empty cookie asks for one. */
-  const signal = (name: string, message: object, detail: string) => {
-    const values = cookieValues(message as Record<string, unknown>);
-    if (!values) keep(detail);
-    try {
-      for (const value of values ?? [''])
-        doc.cookie = `${name}=${value}; path=${SIGNAL_PATH}; max-age=${SIGNAL_SECONDS}; samesite=strict`;
-    } catch {
-      if (values) keep(detail); // cookies throw here (a sandboxed document): it waits for a pull
-    }
-  };
   const send: Send = (message) => {
     try {
       const detail = stringify(message);
       // Where the browser blocks this site's cookies a write is dropped without a word: wait for a pull.
-      if (pulling || !win.navigator.cookieEnabled) return keep(detail);
-      if (nonce) return signal(SIGNAL_PREFIX + nonce, message, detail);
-      if (early) return signal(early, message, detail);
-      keep(detail);
+      if (pulling || !win.navigator.cookieEnabled || !known()) return keep(detail);
+      const values = cookieValues(message as Record<string, unknown>);
+      if (!values) keep(detail); // too long to carry: the empty cookie asks for a pull
+      try {
+        for (const value of values ?? [''])
+          doc.cookie = `${SIGNAL_PREFIX}${key}=${value}; path=${SIGNAL_PATH}; max-age=${SIGNAL_SECONDS}; samesite=strict`;
+      } catch {
+        if (values) keep(detail); // cookies throw here (a sandboxed document): it waits for a pull
+      }
     } catch {
       // never break the page
     }
   };
   return {
     send,
-    leave(url) {
-      if (nonce || early) return; // its reports go as signals already
-      early = `${EARLY_PREFIX}${earlyKey(url)}`;
-      const left = waiting;
-      waiting = [];
-      for (const detail of left) {
-        try {
-          send(JSON.parse(detail));
-        } catch {
-          // never break the page
-        }
-      }
+    landing(url) {
+      landingUrl = url;
     },
   };
 }
 
 /**
- * A landing left before any pull reached it (a prelander that stores the subid and moves on
- * before its DOM is ready, lab prelander.html) has no nonce the background knows. What it reported
- * then goes in cookies named EARLY_PREFIX + this key of the URL it committed with: the background
- * noted that URL, with its tab and document, as the landing committed, and takes such a signal
- * only for a landing of that tab not yet pulled, on the cookie's host (page-reports.ts). 32-bit
- * FNV-1a: it tells apart the few landings left unpulled at a time; a page of the same site that
- * knew another tab's landing URL could already write what that landing's watch reports.
+ * A landing's signal key: 32-bit FNV-1a of the URL it committed with. The background notes a
+ * landing, with its tab and document, under this key of its host as it commits
+ * (webNavigation.onCommitted, utils/capture/page-reports.ts), so the landing needs no pull
+ * before it can signal: a pull costs the page ~0.17 ms (lab pixel.html, trace), and a prelander
+ * that stores the subid and moves on at once (lab prelander.html) is gone before any pull could
+ * come. Two tabs on one landing URL share a key: the newer one's note wins. A page of the same
+ * site that knew the URL could write signals under it; it could already write the storage and
+ * cookies the watch reports.
  */
-export function earlyKey(url: string): string {
+export function urlKey(url: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < url.length; i++) h = Math.imul(h ^ url.charCodeAt(i), 0x01000193);
   return (h >>> 0).toString(16).padStart(8, '0');
 }
-/** Early signal cookies are named `EARLY_PREFIX + earlyKey(url)`; a nonce has no `-`. */
-export const EARLY_PREFIX = `${SIGNAL_PREFIX}early-`;
 
 /**
  * A report as signal cookie values: one, or, when that is too long, what a landing found packed
@@ -229,12 +212,13 @@ export function cookieValue(text: string): string {
 }
 
 /**
- * 128 bits from Math.random, not crypto.getRandomValues: a page's first touch of `crypto` builds
- * its Crypto object, ~0.08 ms of every landing's pull (trace, lab pixel.html: pull 0.25-0.30 ms
- * with it, 0.15-0.18 without). A guessed nonce is worth little: the background takes a signal only
- * from the host its pull ran on (utils/capture/page-reports.ts), so only a page of that same site
- * could try, and that page could already write the storage and cookies the watch reports; another
- * site's page sees none of this page's Math.random.
+ * Another page's signal key, made at its first pull: 128 bits from Math.random, not
+ * crypto.getRandomValues: a page's first touch of `crypto` builds its Crypto object, ~0.08 ms of
+ * the pull (trace, lab pixel.html: pull 0.25-0.30 ms with it, 0.15-0.18 without). A guessed key is
+ * worth little: the background takes a signal only from the host its pull ran on
+ * (utils/capture/page-reports.ts), so only a page of that same site could try, and that page could
+ * already write the storage and cookies the watch reports; another site's page sees none of this
+ * page's Math.random.
  */
 export function makeNonce(random: () => number): string {
   let out = '';
@@ -243,7 +227,7 @@ export function makeNonce(random: () => number): string {
 }
 
 /**
- * Take what waits in the page's MAIN world, and its nonce (entrypoints/page-pull.ts runs it; with
+ * Take what waits in the page's MAIN world, and its signal key (entrypoints/page-pull.ts runs it; with
  * `rescan`, when the panel opens, the background runs it as a function, so `key` is an argument).
  * A page without a channel gives nothing.
  */

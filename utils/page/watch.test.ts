@@ -18,9 +18,8 @@ function landing(body = '') {
   window.history.replaceState(null, '', `/lp?subid=${ID}`);
   document.body.innerHTML = body;
   const send = vi.fn();
-  const leave = vi.fn();
-  const watch = startPageWatch(window, send, leave);
-  return { send, watch, leave };
+  const watch = startPageWatch(window, send);
+  return { send, watch };
 }
 
 describe('startPageWatch', () => {
@@ -73,14 +72,13 @@ describe('startPageWatch', () => {
   });
 
   it('a landing left before its load event is read whole as it goes, and the cookie jar asked for', () => {
-    const { send, leave } = landing();
-    localStorage.kt_subid = ID; // a property write: the hook never sees it
-    // The landing changes its URL; the channel is told the one it committed with, after the scan.
+    const { send, watch } = landing();
+    // The URL it committed with, for the channel's key, whatever the page makes of its URL later.
     window.history.replaceState(null, '', '/lp');
+    expect(watch?.url).toBe(`${location.origin}/lp?subid=${ID}`);
+    localStorage.kt_subid = ID; // a property write: the hook never sees it
     window.dispatchEvent(new Event('pagehide'));
     expect(placesOf(send, 0)).toEqual(['localStorage']);
-    expect(leave).toHaveBeenCalledWith(`${location.origin}/lp?subid=${ID}`);
-    expect(send.mock.invocationCallOrder[0]).toBeLessThan(leave.mock.invocationCallOrder[0] ?? 0);
     // A landing left with nothing stored still reports, so the background reads the jar once more.
     localStorage.clear();
     const bare = landing();
@@ -88,13 +86,12 @@ describe('startPageWatch', () => {
     expect(bare.send.mock.calls[0]?.[0]).toMatchObject({ type: 'observations', ids: [ID], observations: [] });
   });
 
-  it('a loaded landing left with nothing waiting does nothing as it goes (it delays the next page)', () => {
-    const { send, leave } = landing();
+  it('a loaded landing left with nothing waiting sends nothing more', () => {
+    const { send } = landing();
     window.dispatchEvent(new Event('load'));
     localStorage.kt_subid = ID;
     window.dispatchEvent(new Event('pagehide'));
     expect(send).not.toHaveBeenCalled();
-    expect(leave).not.toHaveBeenCalled();
   });
 
   it('reads storage and asks for the cookie jar when the panel opens on the tab', () => {
