@@ -75,6 +75,7 @@ async function handle(
         tabId,
         at: now(),
         frameId: sender.frameId ?? 0,
+        pageUrl,
         observations: [...message.observations, ...cookies],
       });
       return null;

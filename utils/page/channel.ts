@@ -128,7 +128,7 @@ export function pageChannel(win: Window & typeof globalThis): PageChannel {
       const detail = stringify(message);
       // Where the browser blocks this site's cookies a write is dropped without a word: wait for a pull.
       if (pulling || !win.navigator.cookieEnabled || !known()) return keep(detail);
-      const values = cookieValues(message as Record<string, unknown>);
+      const values = cookieValues(message as Record<string, unknown>, detail);
       if (!values) keep(detail); // too long to carry: the empty cookie asks for a pull
       try {
         for (const value of values ?? [''])
@@ -165,15 +165,18 @@ export function urlKey(url: string): string {
 }
 
 /**
- * A report as signal cookie values: one, or, when that is too long, what a landing found packed
- * into as few as fit, each finding's raw text cut to RAW_IN_SIGNAL (a scan on the way out can find
- * several, each with up to 1 KB raw; the click id each holds stays whole). The page URL is left out: the background
- * has the one its pull ran on. Null when it cannot be carried (a body over ~3 KB; webRequest has
- * a fetch's or XHR's request body, not the answer).
+ * A report as signal cookie values: one (from `json`, the report as the channel already made it
+ * into JSON), or, when that is too long, what a landing found packed into as few as fit, each
+ * finding's raw text cut to RAW_IN_SIGNAL (a scan on the way out can find several, each with up to
+ * 1 KB raw; the click id each holds stays whole). Null when it cannot be carried (a body over
+ * ~3 KB; webRequest has a fetch's or XHR's request body, not the answer).
  */
-export function cookieValues(message: Record<string, unknown>): string[] | null {
-  const carried = (m: object) => cookieValue(JSON.stringify('pageUrl' in m ? { ...m, pageUrl: '' } : m));
-  const whole = carried(message);
+export function cookieValues(
+  message: Record<string, unknown>,
+  json = JSON.stringify(message),
+): string[] | null {
+  const carried = (m: object) => cookieValue(JSON.stringify(m));
+  const whole = cookieValue(json);
   if (whole.length <= MAX_SIGNAL_VALUE) return [whole];
   const { observations } = message;
   if (!Array.isArray(observations)) return null;

@@ -46,7 +46,8 @@ describe('startPageWatch', () => {
     expect(send).not.toHaveBeenCalled();
     window.dispatchEvent(new Event('load'));
     expect(send.mock.calls).toHaveLength(1);
-    expect(send.mock.calls[0]?.[0]).toMatchObject({ type: 'observations', ids: [ID] });
+    // No page URL of its own: the background takes the frame's from the browser.
+    expect(send.mock.calls[0]?.[0]).toMatchObject({ type: 'observations', pageUrl: '', ids: [ID] });
     expect(placesOf(send, 0)).toEqual(['hidden-input']);
     // What the page adds later is read on the next click, not by a timer.
     document.body.insertAdjacentHTML('beforeend', `<a href="/offer?subid=${ID}">Offer</a>`);

@@ -88,7 +88,8 @@ export function startPageWatch(win: Window, send: Send): PageWatch | null {
     for (const f of fresh) reported.add(foundKey(f));
     // A submit or a rescan reports even with nothing new: the background then re-reads the cookie jar.
     if (fresh.length > 0 || parts.cookies)
-      send({ type: 'observations', pageUrl: doc.URL, ids, observations: fresh });
+      // No page URL: the background takes the frame's from the browser (a page could write any).
+      send({ type: 'observations', pageUrl: '', ids, observations: fresh });
   };
   /** Later, folded with whatever else the page changes meanwhile; a page that leaves first is read as it goes. */
   const soon = (parts: Pending) => {

@@ -315,6 +315,46 @@ describe('applyEvents', () => {
     expect(s.observations).toHaveLength(1);
   });
 
+  it('puts what a page reported on that page, also once the tab has moved on (a report made as the visitor submits)', () => {
+    const landingUrl = 'http://lp.example/?subid=abcdefgh1';
+    const found = (at: number, pageUrl?: string): SessionEvent => ({
+      type: 'observations',
+      tabId: tab,
+      at,
+      frameId: 0,
+      ...(pageUrl === undefined ? {} : { pageUrl }),
+      observations: [
+        {
+          place: 'session-cookie',
+          name: 'PHPSESSID',
+          value: 'abcdefgh1',
+          raw: 'PHPSESSID=f00d',
+          where: 'lp.example/',
+          at,
+        },
+      ],
+    });
+    const s = applyEvents(
+      createSession(tab, 1),
+      [
+        { type: 'navigation', tabId: tab, at: 10, frameId: 0, url: landingUrl },
+        {
+          type: 'navigation',
+          tabId: tab,
+          at: 30,
+          frameId: 0,
+          url: 'http://lp.example/thanks',
+          transition: 'form_submit',
+        },
+        found(31, landingUrl),
+        found(32), // no page named: the tab's page now
+      ],
+      caps,
+      deps,
+    );
+    expect(s.observations.map((o) => o.pageId)).toEqual([s.pages[0]?.id, s.pages[1]?.id]);
+  });
+
   it('keeps a session cookie from the jar only if set once a document carrying the id was asked for', () => {
     const sessionCookie = (value: string, at: number): SessionEvent => ({
       type: 'observations',

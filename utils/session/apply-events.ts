@@ -118,6 +118,16 @@ export function applyEvents(
   return session;
 }
 
+/** The latest page of the frame with this URL, if any. */
+function pageIdOf(session: Session, frameId: number, url: string | undefined): string | null {
+  if (url === undefined) return null;
+  for (let i = session.pages.length - 1; i >= 0; i--) {
+    const page = session.pages[i];
+    if (page && page.frameId === frameId && page.url === url) return page.id;
+  }
+  return null;
+}
+
 function currentPageId(session: Session, frameId: number): string | null {
   for (let i = session.pages.length - 1; i >= 0; i--) {
     const page = session.pages[i];
@@ -404,7 +414,9 @@ function applyEvent(session: Session, e: SessionEvent, ctx: Context) {
       session.title = e.title.slice(0, 300);
       return;
     case 'observations': {
-      const pageId = currentPageId(session, e.frameId);
+      // The page they were found on: a report made as the visitor submits can be applied after the
+      // next page's navigation (lab PHP landing, the session cookie read for the submit).
+      const pageId = pageIdOf(session, e.frameId, e.pageUrl) ?? currentPageId(session, e.frameId);
       addObservations(
         session,
         e.observations.filter((o) => setSinceArrival(session, o, deps)).map((o) => ({ ...o, pageId })),

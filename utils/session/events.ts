@@ -62,6 +62,8 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     type: z.literal('observations'),
     ...base,
     frameId: z.int(),
+    /** The URL of the document they were found on, where known: the page they belong to, even once the tab has moved on. */
+    pageUrl: z.optional(z.string()),
     observations: z.array(z.omit(ObservationSchema, { pageId: true })),
   }),
   z.object({
