@@ -205,7 +205,7 @@ describe('capture against the demo lab', () => {
     const tabId = await tabIdOf(h, page);
     const places = async () =>
       (await exportTab(h, tabId)).session.observations.filter((o) => o.value === subid).map((o) => o.place);
-    // Loaded and pulled: nothing stored yet (the URL is where the id arrived, not where it is kept).
+    // Loaded and scanned: nothing stored yet (the URL is where the id arrived, not where it is kept).
     await page.waitForTimeout(300);
     expect(await places()).toEqual([]);
     await Promise.all([page.waitForURL(/offer\.html/), page.click('#go')]);

@@ -51,11 +51,18 @@ const Owner = z.object({
 type Owner = z.infer<typeof Owner>;
 
 /**
+ * What a pull asks of the page: only what waits; a rescan first (the panel opened on the tab); or
+ * a new key (another tab's landing of the same URL took this one's, channel.ts `urlKey`).
+ */
+type PullMode = 'take' | 'rescan' | 'rekey';
+
+/**
  * Pull what waits in a top-level document's MAIN world, and note its signal key: when a page
- * sends a tracker request (the page hook's report of it), when a signal asks for it, and with
- * `rescan` when the panel opens on the tab. Top-level http(s) documents only: the page scripts run
- * nowhere else, and a signal is matched to the page's host. A page that has gone, or where nothing
- * may run, is not an error: its requests are captured anyway. True when the page was reached.
+ * sends a tracker request (the page hook's report of it), when a signal asks for it, with a rescan
+ * when the panel opens on the tab, and for a new key. Top-level http(s) documents only: the page
+ * scripts run nowhere else, and a signal is matched to the page's host. A page that has gone, or
+ * where nothing may run, is not an error: its requests are captured anyway. True when the page was
+ * reached.
  */
 async function pullReports(
   browser: Browser,
@@ -63,7 +70,7 @@ async function pullReports(
   state: State,
   d: { tabId: number; frameId: number; documentId?: string; pageUrl?: string },
   deliver: Deliver,
-  rescan = false,
+  mode: PullMode = 'take',
 ): Promise<boolean> {
   if (!PAGE_CHANNEL || d.tabId < 0 || d.frameId !== 0) return false;
   let { documentId, pageUrl } = d;
@@ -80,18 +87,20 @@ async function pullReports(
   let results: unknown;
   state.inFlight++;
   try {
-    // The file where it can be (its compiled code is kept); a rescan passes an argument.
+    // The file where it can be (its compiled code is kept); a rescan or a new key passes arguments.
+    const args = [PULL_KEY, mode === 'rescan', mode === 'rekey'];
     results = await browser.scripting.executeScript(
-      (rescan
-        ? { target, world: 'MAIN', func: pullInPage, args: [PULL_KEY, true], injectImmediately: true }
-        : { target, world: 'MAIN', files: [PULL_FILE], injectImmediately: true }) as Injection,
+      (mode === 'take'
+        ? { target, world: 'MAIN', files: [PULL_FILE], injectImmediately: true }
+        : { target, world: 'MAIN', func: pullInPage, args, injectImmediately: true }) as Injection,
     );
     const pulled = InjectionResults.safeParse(results).data?.[0]?.result;
     if (!pulled) return true; // reached, and no page channel there: nothing to pull again
     // The reports first: they have left the page, and nothing after this may lose them.
     const sender = { id: browser.runtime.id, tab: { id: d.tabId }, frameId: 0, url: pageUrl };
     for (const report of pulled.reports.slice(0, MAX_WAITING).flatMap(parseDetail)) deliver(report, sender);
-    await noteKey(storage, state, pulled.key, { tabId: d.tabId, documentId, host, url: pageUrl }, false);
+    const owner = { tabId: d.tabId, documentId, host, url: pageUrl };
+    await noteKey(storage, state, pulled.key, owner, mode === 'rekey' ? 'rekey' : 'pull');
     return true;
   } catch {
     return false; // the document has gone, or nothing may run there (a browser page)
@@ -105,8 +114,9 @@ async function pullReports(
  * empty), never a record. `inFlight`: pulls under way; a signal whose key is not known yet is
  * looked up again only while one is (its pull may not have come back), otherwise dropped at once,
  * so cookies a page makes up cost one lookup each. `asked`: documents with a pull under way because
- * a signal asked, and whether another asked meanwhile. `tabQueue`: per tab, the update of its
- * list of keys under way, so updates of one tab run one after another. `closedTabs`: tabs closed
+ * a signal asked, and whether another asked meanwhile. `queue`: the update of the notes under
+ * way, so updates run one after another (two tabs can share a key, and a tab's list is read and
+ * written back). `closedTabs`: tabs closed
  * while this worker ran, so a pull that comes back after its tab closed notes nothing (tab ids are
  * not reused). `notes`: the keys this worker noted, so a landing's first signal, which can come
  * moments after its commit (a prelander), finds its note before the storage write has landed.
@@ -114,7 +124,7 @@ async function pullReports(
 interface State {
   inFlight: number;
   asked: Map<string, boolean>;
-  tabQueue: Map<number, Promise<void>>;
+  queue: Promise<void>;
   closedTabs: Set<number>;
   notes: Map<string, Owner>;
 }
@@ -126,21 +136,33 @@ export function createPageReports(browser: Browser, storage: WxtStorage, deliver
   const state: State = {
     inFlight: 0,
     asked: new Map(),
-    tabQueue: new Map(),
+    queue: Promise.resolve(),
     closedTabs: new Set(),
     notes: new Map(),
   };
   return {
     pull: (d: Parameters<typeof pullReports>[3], rescan = false) =>
-      pullReports(browser, storage, state, d, deliver, rescan),
+      pullReports(browser, storage, state, d, deliver, rescan ? 'rescan' : 'take'),
     /**
      * A top-level document committed with click ids in its URL (webNavigation.onCommitted): its
-     * signals come under `urlKey` of that URL (channel.ts), with no pull before them.
+     * signals come under `urlKey` of that URL (channel.ts), with no pull before them. A document of
+     * another tab that had the key (the same landing URL: a duplicated tab) is given a new one.
      */
-    noteLanding: (d: { tabId: number; documentId: string; url: string }) => {
+    noteLanding: async (d: { tabId: number; documentId: string; url: string }) => {
       const host = hostOf(d.url);
-      if (!PAGE_CHANNEL || d.tabId < 0 || !host) return Promise.resolve();
-      return noteKey(storage, state, urlKey(d.url), { ...d, host }, true);
+      if (!PAGE_CHANNEL || d.tabId < 0 || !host) return;
+      const displaced = await noteKey(storage, state, urlKey(d.url), { ...d, host }, 'commit');
+      if (displaced && !state.closedTabs.has(displaced.tabId)) {
+        const { tabId, documentId, url } = displaced;
+        await pullReports(
+          browser,
+          storage,
+          state,
+          { tabId, documentId, frameId: 0, pageUrl: url },
+          deliver,
+          'rekey',
+        );
+      }
     },
     takeSignal: (details: unknown) => takeSignal(browser, storage, state, details, deliver),
     forgetTab: (tabId: number) => forgetTab(storage, state, tabId),
@@ -176,6 +198,7 @@ const SignalChange = z.object({
     value: z.string(),
     domain: z.string(),
     path: z.string(),
+    hostOnly: z.boolean().optional(),
     storeId: z.string().optional(),
   }),
 });
@@ -213,10 +236,11 @@ async function takeSignal(
       .remove({ url: `${scheme}://${host}${SIGNAL_PATH}`, name: cookie.name, storeId: cookie.storeId })
       .catch(() => null);
   if (!(await remove('http'))) await remove('https');
-  // Not a key noted on this host (a page playing, one from before the browser restarted, or
-  // another site's page writing a key it saw: channel.ts `makeNonce` says why that matters).
+  // Not a key noted on this host (a page playing, or one from before the browser restarted), or a
+  // cookie set for a parent domain: the channel writes host-only ones, and a page of a subdomain
+  // could otherwise write into a landing's signals on its parent (with its URL's key).
   const from = await owner;
-  if (!from) return;
+  if (!from || cookie.hostOnly === false) return;
   if (cookie.value === '') {
     // One pull at a time a document, however many cookies ask; one asking meanwhile gets one more
     // pull after it (what it kept may have come after the first pull's take).
@@ -271,48 +295,52 @@ const TabNotes = z.array(
   z.object({ note: z.string().startsWith('session:page-signal:'), documentId: z.string() }),
 );
 
-function inTabQueue({ tabQueue }: State, tabId: number, run: () => Promise<void>): Promise<void> {
-  const next = (tabQueue.get(tabId) ?? Promise.resolve()).then(run, run);
-  tabQueue.set(tabId, next);
-  const done = () => {
-    if (tabQueue.get(tabId) === next) tabQueue.delete(tabId);
-  };
-  next.then(done, done);
+function inQueue(state: State, run: () => Promise<void>): Promise<void> {
+  const next = state.queue.then(run, run);
+  state.queue = next.catch(() => {});
   return next;
 }
 
 /**
- * Note `key` on the owner's host for its tab and document. `known`: the browser said so (a
- * landing's commit), and it replaces an older note of the key (the landing reloaded, or opened in
- * another tab); from a page (a pull's result), a key noted for another document stays that one's,
- * so a page cannot take over another's signals.
+ * Note `key` on the owner's host for its tab and document. 'commit': the browser says a landing
+ * committed with this key's URL: noted at once (in memory too, for a prelander's signal moments
+ * later), over an older note, whose document is returned so it can be given a new key (a
+ * duplicated tab). 'pull': a key a page gave; a key noted for another document stays that one's,
+ * and a document keeps its first key, so a page cannot take over another's signals or fill the
+ * tab's list. 'rekey': the new key of a document whose landing key another tab took.
  */
-function noteKey(
+async function noteKey(
   storage: WxtStorage,
   state: State,
   key: string,
   owner: Owner,
-  known: boolean,
-): Promise<void> {
+  how: 'commit' | 'pull' | 'rekey',
+): Promise<Owner | null> {
   const note = noteOf(owner.host, key);
   const { notes } = state;
-  const before = notes.get(note);
-  if (!known && before && before.documentId !== owner.documentId) return Promise.resolve();
-  if (!known && [...notes.values()].some((o) => o.documentId === owner.documentId)) return Promise.resolve();
-  if (!state.closedTabs.has(owner.tabId)) {
+  const remember = () => {
+    if (state.closedTabs.has(owner.tabId)) return;
     notes.delete(note);
     notes.set(note, owner);
     if (notes.size > MAX_NOTES) notes.delete(notes.keys().next().value ?? '');
-  }
-  return inTabQueue(state, owner.tabId, async () => {
+  };
+  const inMemory = notes.get(note);
+  if (how === 'commit') remember();
+  let displaced: Owner | null = null;
+  await inQueue(state, async () => {
     if (state.closedTabs.has(owner.tabId)) return;
     const kept = TabNotes.safeParse(await storage.getItem(tabKey(owner.tabId))).data ?? [];
-    if (kept.some((k) => k.note === note && k.documentId === owner.documentId)) return;
-    if (!known) {
-      // One key a document, its first: a page that hands out a new one at every pull does not add more.
-      if (kept.some((k) => k.documentId === owner.documentId)) return;
-      const stored = Owner.safeParse(await storage.getItem(note)).data;
-      if (stored && stored.documentId !== owner.documentId) return;
+    const stored = Owner.safeParse(await storage.getItem(note)).data;
+    const before = stored ?? inMemory;
+    if (how === 'commit') {
+      if (before && before.documentId !== owner.documentId) displaced = before;
+      // Back from the back/forward cache: written already, unless another tab's commit took it since.
+      if (stored?.documentId === owner.documentId && stored.tabId === owner.tabId) return;
+    } else {
+      if (before && before.documentId !== owner.documentId) return;
+      const memory = notes.get(note);
+      if (memory && memory.documentId !== owner.documentId) return;
+      if (how === 'pull' && kept.some((k) => k.documentId === owner.documentId)) return;
     }
     const others = kept.filter((k) => k.documentId !== owner.documentId && k.note !== note);
     const next = [...others, { note, documentId: owner.documentId }].slice(-KEYS_PER_TAB);
@@ -320,9 +348,14 @@ function noteKey(
       { key: note, value: owner },
       { key: tabKey(owner.tabId), value: next },
     ]);
-    const dropped = kept.filter((k) => !next.some((n) => n.note === k.note));
-    await removeOwned(storage, dropped, owner.tabId);
+    if (how !== 'commit') remember();
+    await removeOwned(
+      storage,
+      kept.filter((k) => !next.some((n) => n.note === k.note)),
+      owner.tabId,
+    );
   });
+  return displaced;
 }
 
 /** Remove these notes of a tab's list where they are still that tab's (a landing URL opened in another tab since is that tab's now). */
@@ -337,9 +370,11 @@ async function removeOwned(storage: WxtStorage, entries: Array<{ note: string }>
 }
 
 /**
- * Who a key on this host was noted for. A page can signal as soon as a pull has taken its key,
- * before the pull's result is back here and noted: while a pull is under way, an unknown key is
- * looked up again a little later; otherwise it is not ours.
+ * Who a key on this host was noted for: in this worker's memory (a landing's commit note is there
+ * at once, before its storage write), else in session storage (a restarted worker). A page can
+ * signal as soon as a pull has taken its key, before the pull's result is back here and noted:
+ * while a pull is under way, an unknown key is looked up again a little later; otherwise it is not
+ * ours.
  */
 async function ownerOf(storage: WxtStorage, state: State, host: string, key: string) {
   if (!SIGNAL_KEY.test(key)) return null;
@@ -354,14 +389,18 @@ async function ownerOf(storage: WxtStorage, state: State, host: string, key: str
 }
 const KEY_WAITS = [0, 20, 100, 500];
 
-/** The tab has closed: its keys go, after any update of them under way (a signal its last page wrote as it closed looked its owner up first). */
+/**
+ * The tab has closed: its keys go, after any update of them under way. A page's last signal can
+ * come as its tab closes (its pagehide): until they are gone from storage, they stay in memory
+ * too, so that signal still finds its tab (whose session stays, among the recent ones).
+ */
 function forgetTab(storage: WxtStorage, state: State, tabId: number): Promise<void> {
   if (state.closedTabs.size > 1000) state.closedTabs.clear();
   state.closedTabs.add(tabId);
-  for (const [note, owner] of state.notes) if (owner.tabId === tabId) state.notes.delete(note);
-  return inTabQueue(state, tabId, async () => {
+  return inQueue(state, async () => {
     const kept = TabNotes.safeParse(await storage.getItem(tabKey(tabId))).data ?? [];
     await removeOwned(storage, kept, tabId);
     await storage.removeItem(tabKey(tabId));
+    for (const [note, owner] of state.notes) if (owner.tabId === tabId) state.notes.delete(note);
   });
 }

@@ -53,7 +53,7 @@ type Pull = {
   world: string;
   files?: string[];
   func?: (...a: unknown[]) => unknown;
-  args?: [string, boolean];
+  args?: [string, boolean, boolean];
 };
 /** A page's signal key, as the page channel makes one at a page's first pull. */
 const KEY = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
@@ -356,14 +356,14 @@ describe('background wiring', () => {
     expect(pull).toMatchObject({
       target: { tabId: 3, documentIds: [DOC] },
       world: 'MAIN',
-      args: [PULL_KEY, true],
+      args: [PULL_KEY, true, false],
     });
     // What runs in the tab: the page channel's take function, asked to rescan first.
     const take = vi.fn(() => ({ key: KEY, reports: [] }));
     vi.stubGlobal('window', { [Symbol.for(PULL_KEY)]: take });
     expect(pull.func?.(...(pull.args ?? []))).toEqual({ key: KEY, reports: [] });
     vi.unstubAllGlobals();
-    expect(take).toHaveBeenCalledWith(true);
+    expect(take).toHaveBeenCalledWith(true, false);
     executeScript.mockRejectedValueOnce(new Error('Cannot access a chrome:// URL'));
     expect(await ask({ type: 'rescan-tab', tabId: 4 })).toEqual({ ok: true, data: null });
   });
@@ -543,30 +543,34 @@ describe('background wiring', () => {
 
   it("takes a landing's signals under its URL key from its commit on, with no pull, for that landing only", async () => {
     const { webNavigation, writer, cookieChanged, getAll, remove, executeScript } = await signalSetup();
-    // Two landings commit, in tabs 3 and 5; neither is pulled.
-    commits(webNavigation, 3, DOC, LANDING);
-    const otherUrl = `https://lp.example/?subid=other${SUBID}`;
-    commits(webNavigation, 5, 'C'.repeat(32), otherUrl);
     const signal = (url: string, report: unknown, fields: object = {}) =>
       signalCookie(cookieChanged, `${SIGNAL_PREFIX}${urlKey(url)}`, report, fields);
+    // Two landings commit, in tabs 3 and 5; neither is pulled. Tab 3's signals at once (a
+    // prelander leaving moments after its commit, before the note's storage write has landed).
+    commits(webNavigation, 3, DOC, LANDING);
+    signal(LANDING, foundIn('at-once', 'https://lp.example/forged'));
+    const otherUrl = `https://lp.example/?subid=other${SUBID}`;
+    commits(webNavigation, 5, 'C'.repeat(32), otherUrl);
     const observed = async (tabId = 3) => {
       await new Promise((r) => setTimeout(r, 20));
       await writer.flush();
       return (await sessionOfTab(tabId))?.observations.map((o) => o.name) ?? [];
     };
-    // Not a landing that committed here, or the right key written by another site: nothing.
+    // Into its tab's session, as the URL it committed with, not the one the report names.
+    expect(await observed()).toEqual(['at-once']);
+    expect(getAll).toHaveBeenLastCalledWith({ url: LANDING });
+    // Not a landing that committed here, the right key written by another site, or for a parent
+    // domain (a subdomain's page could write that): nothing, and each goes from the jar.
     signal('https://lp.example/?subid=nobody1234567', foundIn('unknown', LANDING));
     signal(LANDING, foundIn('other-site', LANDING), { domain: 'evil.example' });
-    expect(await observed()).toEqual([]);
+    signal(LANDING, foundIn('parent-domain', LANDING), { domain: '.lp.example', hostOnly: false });
+    expect(await observed()).toEqual(['at-once']);
     expect(remove).toHaveBeenCalledWith(
       expect.objectContaining({ name: `${SIGNAL_PREFIX}${urlKey(LANDING)}` }),
     );
-    // The landing's own, at once (a prelander leaving moments after its commit): into its tab's
-    // session, as the URL it committed with.
-    signal(LANDING, foundIn('kt_subid', 'https://lp.example/forged'));
-    expect(await observed()).toEqual(['kt_subid']);
+    signal(LANDING, foundIn('kt_subid', LANDING));
+    expect(await observed()).toEqual(['at-once', 'kt_subid']);
     expect(await observed(5)).toEqual([]);
-    expect(getAll).toHaveBeenLastCalledWith({ url: LANDING });
     expect(executeScript).not.toHaveBeenCalled();
     // An empty one asks for a pull of the document noted.
     signal(LANDING, '');
@@ -575,13 +579,24 @@ describe('background wiring', () => {
       tabId: 3,
       documentIds: [DOC],
     });
-    // The same landing URL opened in tab 6: the newer note wins, and tab 3 closing leaves it be.
+    // The same landing URL in tab 6 (a duplicated tab): its commit takes the key, and tab 3's
+    // document is given a new one, by a pull that asks for it.
+    const rekeyed = 'a'.repeat(32);
+    executeScript.mockResolvedValueOnce(<never>pulled([], rekeyed));
     commits(webNavigation, 6, 'D'.repeat(32), LANDING);
-    await fakeBrowser.tabs.onRemoved.trigger(3, { windowId: 1, isWindowClosing: false });
+    await vi.waitFor(() => expect(executeScript).toHaveBeenCalledTimes(2));
+    expect(executeScript.mock.calls[1]?.[0]).toMatchObject({
+      target: { tabId: 3, documentIds: [DOC] },
+      args: [PULL_KEY, false, true],
+    });
     await new Promise((r) => setTimeout(r, 20));
     signal(LANDING, foundIn('tab-6', LANDING));
+    signalCookie(cookieChanged, `${SIGNAL_PREFIX}${rekeyed}`, foundIn('tab-3-again', LANDING));
     expect(await observed(6)).toEqual(['tab-6']);
-    // A closed tab's landing is forgotten: its signal is not handed on (which reads the jar).
+    expect(await observed()).toEqual(['at-once', 'kt_subid', 'tab-3-again']);
+    // Tab 3 closing leaves tab 6's note be; a closed tab's landing is forgotten: its signal is
+    // not handed on (which reads the jar).
+    await fakeBrowser.tabs.onRemoved.trigger(3, { windowId: 1, isWindowClosing: false });
     await fakeBrowser.tabs.onRemoved.trigger(5, { windowId: 1, isWindowClosing: false });
     await new Promise((r) => setTimeout(r, 20));
     const reads = getAll.mock.calls.length;
@@ -590,6 +605,29 @@ describe('background wiring', () => {
     expect(getAll.mock.calls.length).toBe(reads);
     expect(await notedKeys()).toEqual([`page-signal:lp.example|${urlKey(LANDING)}`]);
     await writer.flush();
+  });
+
+  it('a restarted worker finds the keys noted before in session storage, first owners kept', async () => {
+    const before = await signalSetup();
+    commits(before.webNavigation, 3, DOC, LANDING);
+    sendsTracker(before.webRequest, 4, 'F'.repeat(32)); // a thank-you page in tab 4, key KEY
+    await vi.waitFor(async () => expect(await notedKeys()).toHaveLength(2));
+    // The worker stops; a new one registers its listeners, with nothing in memory.
+    const after = setup();
+    const observed = async (tabId: number) => {
+      await new Promise((r) => setTimeout(r, 20));
+      await after.writer.flush();
+      return (await sessionOfTab(tabId))?.observations.map((o) => o.name) ?? [];
+    };
+    signalCookie(after.cookieChanged, `${SIGNAL_PREFIX}${urlKey(LANDING)}`, foundIn('landing', LANDING));
+    expect(await observed(3)).toEqual(['landing']);
+    // Another page in tab 5 whose pull gives tab 4's key does not take it over.
+    sendsTracker(after.webRequest, 5, 'E'.repeat(32));
+    await vi.waitFor(() => expect(before.executeScript).toHaveBeenCalledTimes(2));
+    await new Promise((r) => setTimeout(r, 20));
+    signalCookie(after.cookieChanged, `${SIGNAL_PREFIX}${KEY}`, foundIn('thanks', LANDING));
+    expect(await observed(4)).toEqual(['thanks']);
+    expect(await observed(5)).toEqual([]);
   });
 
   it('notes at most 4 keys a tab, one a document, however many pulls come at once', async () => {

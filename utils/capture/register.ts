@@ -136,7 +136,9 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   browser.webNavigation.onCommitted.addListener(
     guard((d) => {
       if (d.tabId < 0 || !/^https?:/.test(d.url)) return;
-      if (d.frameId === 0 && d.documentId) {
+      // A prerendered page commits in a frame of its own (not 0) and is shown later without another commit.
+      const topLevel = d.frameId === 0 || (d as { frameType?: string }).frameType === 'outermost_frame';
+      if (topLevel && d.documentId) {
         // A document back from the back/forward cache is pulled again: its note may have gone.
         pulled.delete(d.documentId);
         // A landing signals from its first report on, under its URL's key (utils/page/channel.ts):
@@ -193,7 +195,7 @@ async function checkCookies(
 ) {
   const observations = await jarObservations(browser, storage, url, ids, Date.now());
   if (observations.length > 0)
-    writer.push({ type: 'observations', tabId, at: Date.now(), frameId, observations });
+    writer.push({ type: 'observations', tabId, at: Date.now(), frameId, pageUrl: url, observations });
 }
 
 async function restoreBadges(browser: Browser, storage: WxtStorage) {

@@ -100,8 +100,9 @@ export function pageChannel(win: Window & typeof globalThis): PageChannel {
     if (!key && landingUrl) key = urlKey(landingUrl);
     return key;
   };
-  const take = (rescan?: unknown): Pulled => {
-    if (!known()) key = makeNonce(random);
+  const take = (rescan?: unknown, rekey?: unknown): Pulled => {
+    // A new key when asked: another tab's landing took over this one's (the same URL, say a duplicated tab).
+    if (!known() || rekey === true) key = makeNonce(random);
     if (rescan === true) {
       // The watch reads the page again now; what it finds is in this pull, not in a cookie.
       pulling = true;
@@ -154,9 +155,11 @@ export function pageChannel(win: Window & typeof globalThis): PageChannel {
  * (webNavigation.onCommitted, utils/capture/page-reports.ts), so the landing needs no pull
  * before it can signal: a pull costs the page ~0.17 ms (lab pixel.html, trace), and a prelander
  * that stores the subid and moves on at once (lab prelander.html) is gone before any pull could
- * come. Two tabs on one landing URL share a key: the newer one's note wins. A page of the same
- * site that knew the URL could write signals under it; it could already write the storage and
- * cookies the watch reports.
+ * come. Two tabs on one landing URL (a duplicated tab) share a key: the newer one's commit takes
+ * it, and the background gives the older document a new one (`pullInPage` with `rekey`). A page of
+ * the same host that knew the URL could write signals under it; it could already write the
+ * storage and cookies the watch reports. A page of a subdomain could not: the background takes
+ * only host-only signal cookies.
  */
 export function urlKey(url: string): string {
   let h = 0x811c9dc5;
@@ -231,12 +234,12 @@ export function makeNonce(random: () => number): string {
 
 /**
  * Take what waits in the page's MAIN world, and its signal key (entrypoints/page-pull.ts runs it; with
- * `rescan`, when the panel opens, the background runs it as a function, so `key` is an argument).
- * A page without a channel gives nothing.
+ * `rescan`, when the panel opens, or `rekey`, when another landing took its key, the background runs
+ * it as a function, so `key` is an argument). A page without a channel gives nothing.
  */
-export function pullInPage(key: string, rescan: boolean): Pulled | null {
+export function pullInPage(key: string, rescan: boolean, rekey = false): Pulled | null {
   const take = (window as unknown as Record<symbol, unknown>)[Symbol.for(key)];
-  return typeof take === 'function' ? take(rescan) : null;
+  return typeof take === 'function' ? take(rescan, rekey) : null;
 }
 
 /** Firefox: run in the page by the background (isolated world, where the watch listens): RESCAN_EVENT when the panel opens. */
