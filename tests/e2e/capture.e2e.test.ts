@@ -31,7 +31,10 @@ afterAll(async () => {
   await h?.close();
 });
 
-declare const chrome: { action: { getBadgeText(d: { tabId: number }): Promise<string> } };
+declare const chrome: {
+  action: { getBadgeText(d: { tabId: number }): Promise<string> };
+  tabs: { query(q: object): Promise<Array<{ id?: number; url?: string }>> };
+};
 
 function subidOf(page: Page): string {
   const subid = new URL(page.url()).searchParams.get('subid');
@@ -239,6 +242,36 @@ describe('capture against the demo lab', () => {
     });
     expect(places).toEqual(['sessionStorage']);
     await page.close();
+  });
+
+  it('keeps a landing open in two tabs apart (a duplicated tab): what each stores goes to its own tab', async () => {
+    const subid = 'twin0123456789abcdef';
+    const url = `${h.lab.urls.landing}/leave.html?subid=${subid}`;
+    const first = await h.context.newPage();
+    await first.goto(url);
+    const firstTab = await tabIdOf(h, first);
+    const second = await h.context.newPage();
+    await second.goto(url);
+    const secondTab = await h.ext.evaluate(
+      async ([u, other]) =>
+        (await chrome.tabs.query({})).find((t) => t.url === u && t.id !== other)?.id ?? -1,
+      [url, firstTab] as const,
+    );
+    expect(secondTab).toBeGreaterThan(0);
+    // The second tab's commit took the URL's key; the first tab's page was given a new one.
+    await first.waitForTimeout(300);
+    await Promise.all([first.waitForURL(/offer\.html/), first.click('#go')]);
+    const places = async (tabId: number) =>
+      (await exportTab(h, tabId)).session.observations.filter((o) => o.value === subid).map((o) => o.place);
+    expect(
+      await waitFor("the first tab's sessionStorage observation", async () => {
+        const p = await places(firstTab);
+        return p.length > 0 && p;
+      }),
+    ).toEqual(['sessionStorage']);
+    expect(await places(secondTab)).toEqual([]);
+    await first.close();
+    await second.close();
   });
 
   for (const [store, place] of [
