@@ -152,7 +152,8 @@ export function createPageReports(browser: Browser, storage: WxtStorage, deliver
       const host = hostOf(d.url);
       if (!PAGE_CHANNEL || d.tabId < 0 || !host) return;
       const displaced = await noteKey(storage, state, urlKey(d.url), { ...d, host }, 'commit');
-      if (displaced && !state.closedTabs.has(displaced.tabId)) {
+      // Another tab's (a tab's own earlier document has gone, or is in the cache: a pull would fail).
+      if (displaced && displaced.tabId !== d.tabId && !state.closedTabs.has(displaced.tabId)) {
         const { tabId, documentId, url } = displaced;
         await pullReports(
           browser,
@@ -240,7 +241,7 @@ async function takeSignal(
   // cookie set for a parent domain: the channel writes host-only ones, and a page of a subdomain
   // could otherwise write into a landing's signals on its parent (with its URL's key).
   const from = await owner;
-  if (!from || cookie.hostOnly === false) return;
+  if (!from || cookie.hostOnly === false || cookie.domain.startsWith('.')) return;
   if (cookie.value === '') {
     // One pull at a time a document, however many cookies ask; one asking meanwhile gets one more
     // pull after it (what it kept may have come after the first pull's take).
@@ -325,7 +326,10 @@ async function noteKey(
     if (notes.size > MAX_NOTES) notes.delete(notes.keys().next().value ?? '');
   };
   const inMemory = notes.get(note);
-  if (how === 'commit') remember();
+  // A document noted under another key already (given a new one, then back from the
+  // back/forward cache) keeps it: its page signals under that one.
+  const keyed = (o: Owner | undefined, n: string) => o?.documentId === owner.documentId && n !== note;
+  if (how === 'commit' && ![...notes].some(([n, o]) => keyed(o, n))) remember();
   let displaced: Owner | null = null;
   await inQueue(state, async () => {
     if (state.closedTabs.has(owner.tabId)) return;
@@ -333,6 +337,7 @@ async function noteKey(
     const stored = Owner.safeParse(await storage.getItem(note)).data;
     const before = stored ?? inMemory;
     if (how === 'commit') {
+      if (kept.some((k) => k.documentId === owner.documentId && k.note !== note)) return;
       if (before && before.documentId !== owner.documentId) displaced = before;
       // Back from the back/forward cache: written already, unless another tab's commit took it since.
       if (stored?.documentId === owner.documentId && stored.tabId === owner.tabId) return;
@@ -381,7 +386,10 @@ async function ownerOf(storage: WxtStorage, state: State, host: string, key: str
   const note = noteOf(host, key);
   for (const wait of KEY_WAITS) {
     if (wait > 0 && state.inFlight === 0) return null;
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (wait > 0) {
+      await state.queue; // notes waiting their turn (a burst of pulls) are written first
+      await new Promise((r) => setTimeout(r, wait));
+    }
     const owner = state.notes.get(note) ?? Owner.safeParse(await storage.getItem(note)).data;
     if (owner) return owner;
   }

@@ -594,6 +594,14 @@ describe('background wiring', () => {
     signalCookie(cookieChanged, `${SIGNAL_PREFIX}${rekeyed}`, foundIn('tab-3-again', LANDING));
     expect(await observed(6)).toEqual(['tab-6']);
     expect(await observed()).toEqual(['at-once', 'kt_subid', 'tab-3-again']);
+    // Tab 3's document back from the back/forward cache keeps its new key, and tab 6 the URL's.
+    commits(webNavigation, 3, DOC, LANDING);
+    await new Promise((r) => setTimeout(r, 20));
+    signal(LANDING, foundIn('tab-6-again', LANDING));
+    signalCookie(cookieChanged, `${SIGNAL_PREFIX}${rekeyed}`, foundIn('tab-3-back', LANDING));
+    expect(await observed(6)).toEqual(['tab-6', 'tab-6-again']);
+    expect(await observed()).toEqual(['at-once', 'kt_subid', 'tab-3-again', 'tab-3-back']);
+    expect(executeScript).toHaveBeenCalledTimes(2);
     // Tab 3 closing leaves tab 6's note be; a closed tab's landing is forgotten: its signal is
     // not handed on (which reads the jar).
     await fakeBrowser.tabs.onRemoved.trigger(3, { windowId: 1, isWindowClosing: false });
@@ -612,6 +620,7 @@ describe('background wiring', () => {
     commits(before.webNavigation, 3, DOC, LANDING);
     sendsTracker(before.webRequest, 4, 'F'.repeat(32)); // a thank-you page in tab 4, key KEY
     await vi.waitFor(async () => expect(await notedKeys()).toHaveLength(2));
+    await before.writer.flush();
     // The worker stops; a new one registers its listeners, with nothing in memory.
     const after = setup();
     const observed = async (tabId: number) => {

@@ -221,6 +221,15 @@ describe('page channel (MAIN world)', () => {
     expect(take()).toEqual([]);
     // A pull (a tracker request, the panel) takes the same key: the background knows it already.
     expect(pull()?.key).toBe(urlKey(url));
+    // Another tab's landing of the same URL took it: asked for a new one, it signals under that.
+    const takeFn = (win as unknown as Record<symbol, (r: boolean, k: boolean) => Pulled>)[
+      Symbol.for(PULL_KEY)
+    ];
+    const rekeyed = takeFn?.(false, true);
+    expect(rekeyed?.key).toMatch(/^[0-9a-f]{32}$/);
+    expect(pull()?.key).toBe(rekeyed?.key);
+    channel.send(beacon);
+    expect(cookies[1]?.startsWith(`${SIGNAL_PREFIX}${rekeyed?.key}=`)).toBe(true);
   });
 
   it('urlKey: 8 hex digits of the URL, the same for the same URL, apart for others', () => {
