@@ -116,10 +116,10 @@ async function pullReports(
  * so cookies a page makes up cost one lookup each. `asked`: documents with a pull under way because
  * a signal asked, and whether another asked meanwhile. `queue`: the update of the notes under
  * way, so updates run one after another (two tabs can share a key, and a tab's list is read and
- * written back). `closedTabs`: tabs closed
- * while this worker ran, so a pull that comes back after its tab closed notes nothing (tab ids are
- * not reused). `notes`: the keys this worker noted, so a landing's first signal, which can come
- * moments after its commit (a prelander), finds its note before the storage write has landed.
+ * written back). `closedTabs`: tabs closed while this worker ran, so a pull that comes back after
+ * its tab closed notes nothing (tab ids are not reused). `notes`: the keys this worker noted, so a
+ * landing's first signal, which can come moments after its commit (a prelander), finds its note
+ * before the storage write has landed.
  */
 interface State {
   inFlight: number;
@@ -328,8 +328,9 @@ async function noteKey(
   const inMemory = notes.get(note);
   // A document noted under another key already (given a new one, then back from the
   // back/forward cache) keeps it: its page signals under that one.
-  const keyed = (o: Owner | undefined, n: string) => o?.documentId === owner.documentId && n !== note;
-  if (how === 'commit' && ![...notes].some(([n, o]) => keyed(o, n))) remember();
+  const otherKey = (n: string, documentId: string) => documentId === owner.documentId && n !== note;
+  const early = how === 'commit' && ![...notes].some(([n, o]) => otherKey(n, o.documentId));
+  if (early) remember();
   let displaced: Owner | null = null;
   await inQueue(state, async () => {
     if (state.closedTabs.has(owner.tabId)) return;
@@ -337,7 +338,11 @@ async function noteKey(
     const stored = Owner.safeParse(await storage.getItem(note)).data;
     const before = stored ?? inMemory;
     if (how === 'commit') {
-      if (kept.some((k) => k.documentId === owner.documentId && k.note !== note)) return;
+      if (kept.some((k) => otherKey(k.note, k.documentId))) {
+        // A restarted worker learns it only now: what it remembered above goes (storage says who has the key).
+        if (early) notes.delete(note);
+        return;
+      }
       if (before && before.documentId !== owner.documentId) displaced = before;
       // Back from the back/forward cache: written already, unless another tab's commit took it since.
       if (stored?.documentId === owner.documentId && stored.tabId === owner.tabId) return;

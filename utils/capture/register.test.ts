@@ -639,6 +639,23 @@ describe('background wiring', () => {
     expect(await observed(5)).toEqual([]);
   });
 
+  it('a restarted worker leaves a URL key with the tab that took it, when the older document comes back', async () => {
+    const before = await signalSetup();
+    before.executeScript.mockResolvedValueOnce(<never>pulled([], 'b'.repeat(32)));
+    commits(before.webNavigation, 3, DOC, LANDING);
+    await new Promise((r) => setTimeout(r, 20));
+    commits(before.webNavigation, 6, 'D'.repeat(32), LANDING); // tab 3's document is given a new key
+    await vi.waitFor(async () => expect(await notedKeys()).toHaveLength(2));
+    await before.writer.flush();
+    const after = setup();
+    commits(after.webNavigation, 3, DOC, LANDING); // back from the back/forward cache
+    await new Promise((r) => setTimeout(r, 20));
+    signalCookie(after.cookieChanged, `${SIGNAL_PREFIX}${urlKey(LANDING)}`, foundIn('six', LANDING));
+    await new Promise((r) => setTimeout(r, 20));
+    await after.writer.flush();
+    expect((await sessionOfTab(6))?.observations.map((o) => o.name)).toEqual(['six']);
+  });
+
   it('notes at most 4 keys a tab, one a document, however many pulls come at once', async () => {
     const { webRequest, writer } = setup();
     let n = 0;
