@@ -204,7 +204,10 @@ describe('capture against the demo lab', () => {
   it('takes what a landing stored as the tab left it (sessionStorage on the way to the offer)', async () => {
     const subid = 'leave0123456789abcde';
     const page = await h.context.newPage();
-    await page.goto(`${h.lab.urls.landing}/leave.html?subid=${subid}`);
+    // With a fragment and a non-ASCII parameter: the page and the background key the same URL.
+    await page.goto(
+      `${h.lab.urls.landing}/leave.html?subid=${subid}&utm_term=%D0%BA%D1%83%D0%BF%D0%B8%D1%82%D1%8C#offer`,
+    );
     const tabId = await tabIdOf(h, page);
     const places = async () =>
       (await exportTab(h, tabId)).session.observations.filter((o) => o.value === subid).map((o) => o.place);
