@@ -228,8 +228,11 @@ async function takeSignal(
   const { cookie } = change;
   if (!cookie.name.startsWith(SIGNAL_PREFIX) || cookie.path !== SIGNAL_PATH) return;
   const host = cookie.domain.replace(/^\./, '');
+  // Set for a parent domain: the channel writes host-only cookies, and a page of a subdomain could
+  // otherwise write into a landing's signals on its parent (with its URL's key). Removed, not read.
+  const parentDomain = cookie.hostOnly === false || cookie.domain.startsWith('.');
   // Who it is from first, at once: a tab closing as its page signals forgets its keys right after.
-  const owner = ownerOf(storage, state, host, cookie.name.slice(SIGNAL_PREFIX.length));
+  const owner = parentDomain ? null : ownerOf(storage, state, host, cookie.name.slice(SIGNAL_PREFIX.length));
   // By an http URL, and by https where that found nothing (Chromium can bind a cookie to the scheme
   // of the page that wrote it).
   const remove = (scheme: string) =>
@@ -237,11 +240,9 @@ async function takeSignal(
       .remove({ url: `${scheme}://${host}${SIGNAL_PATH}`, name: cookie.name, storeId: cookie.storeId })
       .catch(() => null);
   if (!(await remove('http'))) await remove('https');
-  // Not a key noted on this host (a page playing, or one from before the browser restarted), or a
-  // cookie set for a parent domain: the channel writes host-only ones, and a page of a subdomain
-  // could otherwise write into a landing's signals on its parent (with its URL's key).
+  // Not a key noted on this host (a page playing, or one from before the browser restarted).
   const from = await owner;
-  if (!from || cookie.hostOnly === false || cookie.domain.startsWith('.')) return;
+  if (!from) return;
   if (cookie.value === '') {
     // One pull at a time a document, however many cookies ask; one asking meanwhile gets one more
     // pull after it (what it kept may have come after the first pull's take).
@@ -336,8 +337,8 @@ async function noteKey(
     if (state.closedTabs.has(owner.tabId)) return;
     const kept = TabNotes.safeParse(await storage.getItem(tabKey(owner.tabId))).data ?? [];
     const stored = Owner.safeParse(await storage.getItem(note)).data;
-    const before = stored ?? inMemory;
     if (how === 'commit') {
+      const before = stored ?? inMemory;
       if (kept.some((k) => otherKey(k.note, k.documentId))) {
         // A restarted worker learns it only now: what it remembered above goes (storage says who has the key).
         if (early) notes.delete(note);
@@ -347,9 +348,9 @@ async function noteKey(
       // Back from the back/forward cache: written already, unless another tab's commit took it since.
       if (stored?.documentId === owner.documentId && stored.tabId === owner.tabId) return;
     } else {
-      if (before && before.documentId !== owner.documentId) return;
-      const memory = notes.get(note);
-      if (memory && memory.documentId !== owner.documentId) return;
+      // Another document's key, in storage or (a commit a moment ago) in memory.
+      for (const other of [stored, notes.get(note)])
+        if (other && other.documentId !== owner.documentId) return;
       if (how === 'pull' && kept.some((k) => k.documentId === owner.documentId)) return;
     }
     const others = kept.filter((k) => k.documentId !== owner.documentId && k.note !== note);

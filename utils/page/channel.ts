@@ -96,6 +96,8 @@ export function pageChannel(win: Window & typeof globalThis): PageChannel {
   let key = '';
   let landingUrl = '';
   let pulling = false;
+  /** Read once: each read asks the browser (a page firing 1,000 tracker fetches reports 1,000 times). */
+  let cookiesOn: boolean | undefined;
   const known = () => {
     if (!key && landingUrl) key = urlKey(landingUrl);
     return key;
@@ -128,7 +130,8 @@ export function pageChannel(win: Window & typeof globalThis): PageChannel {
     try {
       const detail = stringify(message);
       // Where the browser blocks this site's cookies a write is dropped without a word: wait for a pull.
-      if (pulling || !win.navigator.cookieEnabled || !known()) return keep(detail);
+      cookiesOn ??= win.navigator.cookieEnabled;
+      if (pulling || !cookiesOn || !known()) return keep(detail);
       const values = cookieValues(message as Record<string, unknown>, detail);
       if (!values) keep(detail); // too long to carry: the empty cookie asks for a pull
       try {

@@ -118,20 +118,11 @@ export function applyEvents(
   return session;
 }
 
-/** The latest page of the frame with this URL, if any. */
-function pageIdOf(session: Session, frameId: number, url: string | undefined): string | null {
-  if (url === undefined) return null;
+/** The frame's latest page, or its latest page with this URL. */
+function currentPageId(session: Session, frameId: number, url?: string): string | null {
   for (let i = session.pages.length - 1; i >= 0; i--) {
     const page = session.pages[i];
-    if (page && page.frameId === frameId && page.url === url) return page.id;
-  }
-  return null;
-}
-
-function currentPageId(session: Session, frameId: number): string | null {
-  for (let i = session.pages.length - 1; i >= 0; i--) {
-    const page = session.pages[i];
-    if (page && page.frameId === frameId) return page.id;
+    if (page && page.frameId === frameId && (url === undefined || page.url === url)) return page.id;
   }
   return null;
 }
@@ -416,7 +407,9 @@ function applyEvent(session: Session, e: SessionEvent, ctx: Context) {
     case 'observations': {
       // The page they were found on: a report made as the visitor submits can be applied after the
       // next page's navigation (lab PHP landing, the session cookie read for the submit).
-      const pageId = pageIdOf(session, e.frameId, e.pageUrl) ?? currentPageId(session, e.frameId);
+      const pageId =
+        (e.pageUrl === undefined ? null : currentPageId(session, e.frameId, e.pageUrl)) ??
+        currentPageId(session, e.frameId);
       addObservations(
         session,
         e.observations.filter((o) => setSinceArrival(session, o, deps)).map((o) => ({ ...o, pageId })),
