@@ -11,6 +11,7 @@ export default defineConfig({
       'entrypoints/**/*.test.ts',
       'lab/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     environment: 'node',
     server: { deps: { inline: ['zustand'] } },

@@ -17,7 +17,7 @@ function fakeEvent() {
   };
 }
 
-function setup() {
+function setup(extra: object = {}) {
   const webRequest = {
     onBeforeRequest: fakeEvent(),
     onBeforeRedirect: fakeEvent(),
@@ -37,6 +37,7 @@ function setup() {
     webRequest,
     cookies,
     webNavigation,
+    ...extra,
   }) as typeof browser;
   const { writer } = registerCapture(fake, storage);
   return { webRequest, webNavigation, writer, cookieChanged: cookies.onChanged };
@@ -802,8 +803,8 @@ describe('background wiring: the cookie jar', () => {
     fakeBrowser.reset();
   });
 
-  it('reads the cookie jar when a landing with a click id has loaded', async () => {
-    const { webRequest, writer } = setup();
+  it('reads the cookie jar when a landing with a click id has loaded, not while it loads', async () => {
+    const { webRequest, webNavigation, writer } = setup();
     const url = 'https://lp.example/?subid=51ts6sgr1cbkdhljnrv';
     // The fake's getAll is typed for its callback form; the promise form is what the code uses.
     const getAll = vi
@@ -814,6 +815,10 @@ describe('background wiring: the cookie jar', () => {
       ]);
     webRequest.onBeforeRequest.fire({ ...base, requestId: '1', type: 'main_frame', url });
     webRequest.onCompleted.fire({ ...base, requestId: '1', type: 'main_frame', url, statusCode: 200 });
+    // The document has arrived, the page is still loading: every API call then is the browser's main thread's work the load waits for.
+    await new Promise((r) => setTimeout(r, 10));
+    expect(getAll).not.toHaveBeenCalled();
+    webNavigation.onCompleted.fire(<never>{ tabId: 3, frameId: 0, url, timeStamp: 2000 });
     await vi.waitFor(() => expect(getAll).toHaveBeenCalledWith({ url }));
     await new Promise((r) => setTimeout(r, 0));
     await writer.flush();
@@ -830,6 +835,48 @@ describe('background wiring: the cookie jar', () => {
   });
 });
 
+describe('background wiring: the badge', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('is set when the tab gets a state or a page, not again at every write', async () => {
+    const action = {
+      setBadgeText: vi.fn(async (_: object) => {}),
+      setBadgeBackgroundColor: vi.fn(async (_: object) => {}),
+      setTitle: vi.fn(async (_: object) => {}),
+    };
+    const { webRequest, webNavigation, writer } = setup({ action });
+    await landOn(webRequest, writer);
+    expect(action.setBadgeText).toHaveBeenCalledTimes(1);
+    expect(action.setBadgeText.mock.calls[0]?.[0]).toMatchObject({ tabId: 3 });
+    expect(action.setTitle).toHaveBeenCalledTimes(1);
+    // More of the same page, the same state: the badge stays as it was set.
+    webRequest.onCompleted.fire({
+      ...base,
+      requestId: '1',
+      type: 'main_frame',
+      url: LANDING,
+      statusCode: 200,
+    });
+    await writer.flush();
+    expect(action.setBadgeText).toHaveBeenCalledTimes(1);
+    // The tab commits a page: the browser has reset the tab's badge, so it is set again.
+    webNavigation.onCommitted.fire(<never>{
+      tabId: 3,
+      frameId: 0,
+      url: LANDING,
+      timeStamp: 3000,
+      transitionType: 'link',
+      documentId: DOC,
+    });
+    await writer.flush();
+    expect(action.setBadgeText).toHaveBeenCalledTimes(2);
+    expect(action.setBadgeBackgroundColor).toHaveBeenCalledTimes(2);
+    expect(action.setTitle).toHaveBeenCalledTimes(2);
+  });
+});
+
 describe('background wiring: a server session cookie', () => {
   beforeEach(() => {
     fakeBrowser.reset();
@@ -839,7 +886,7 @@ describe('background wiring: a server session cookie', () => {
 
   /** The landing is asked for at `startedAt`, the jar holds PHPSESSID, the landing completes. */
   async function landWithSession(setup_: ReturnType<typeof setup>, startedAt: number) {
-    const { webRequest, writer } = setup_;
+    const { webRequest, webNavigation, writer } = setup_;
     const getAll = vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue(<never>[phpsessid]);
     webRequest.onBeforeRequest.fire({
       ...base,
@@ -848,11 +895,17 @@ describe('background wiring: a server session cookie', () => {
       type: 'main_frame',
       url,
     });
-    return { getAll, webRequest, writer };
+    return { getAll, webRequest, webNavigation, writer };
   }
 
-  async function complete({ webRequest, writer, getAll }: Awaited<ReturnType<typeof landWithSession>>) {
+  async function complete({
+    webRequest,
+    webNavigation,
+    writer,
+    getAll,
+  }: Awaited<ReturnType<typeof landWithSession>>) {
     webRequest.onCompleted.fire({ ...base, requestId: '1', type: 'main_frame', url, statusCode: 200 });
+    webNavigation.onCompleted.fire(<never>{ tabId: 3, frameId: 0, url, timeStamp: 2000 });
     await vi.waitFor(() => expect(getAll).toHaveBeenCalledWith({ url }));
     await new Promise((r) => setTimeout(r, 10));
     await writer.flush();

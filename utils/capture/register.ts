@@ -27,9 +27,10 @@ type Browser = typeof browserApi;
  * the write queue; the worker itself keeps no session in memory.
  */
 export function registerCapture(browser: Browser, storage: WxtStorage) {
+  const shown: BadgesShown = new Map();
   const writer = createSessionWriter({
     storage,
-    onWritten: (sessions) => updateBadges(browser, sessions),
+    onWritten: (sessions) => updateBadges(browser, sessions, shown),
     onError: report,
   });
   const filter = { urls: ['<all_urls>'] };
@@ -116,8 +117,6 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
       if (!ours(d)) return;
       inFlight.delete(d.requestId);
       writer.push(completeEvent(d));
-      // A landing's document has arrived: its Set-Cookie (PHPSESSID …) is in the jar, read it now.
-      if (d.type === 'main_frame' || d.type === 'sub_frame') readJar(d);
     }),
     filter,
   );
@@ -130,8 +129,11 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     filter,
   );
 
-  // The page has loaded (its load handlers too): cookies it wrote meanwhile are in the jar now, so
-  // the page need not report them (utils/page/watch.ts). Subframes too: a landing can be framed.
+  // The page has loaded (its load handlers too): cookies it wrote meanwhile are in the jar now, and
+  // its response's (PHPSESSID …), so the page need not report them (utils/page/watch.ts). Subframes
+  // too: a landing can be framed. Not also as the document arrives: that read came while the page
+  // was loading, and every API call is work on the browser's main thread, which the page's load
+  // needs too. A landing left or submitted before its load asks for a read itself (watch.ts).
   browser.webNavigation.onCompleted.addListener(guard(readJar));
   browser.webNavigation.onCommitted.addListener(
     guard((d) => {
@@ -167,6 +169,7 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   browser.tabs.onRemoved.addListener(
     guard((tabId: number) => {
       writer.push({ type: 'tab-closed', tabId, at: Date.now() });
+      shown.delete(tabId);
       void page.forgetTab(tabId).catch(report);
     }),
   );
@@ -182,7 +185,7 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   );
 
   // A woken worker rebuilds the badges from storage: the tab-specific badge is all it shows.
-  void restoreBadges(browser, storage).catch(report);
+  void restoreBadges(browser, storage, shown).catch(report);
   return { writer };
 }
 
@@ -198,7 +201,7 @@ async function checkCookies(
     writer.push({ type: 'observations', tabId, at: Date.now(), frameId, pageUrl: url, observations });
 }
 
-async function restoreBadges(browser: Browser, storage: WxtStorage) {
+async function restoreBadges(browser: Browser, storage: WxtStorage, shown: BadgesShown) {
   const index = parseIndex(await storage.getItem('local:index'));
   const ids = Object.values(index.live);
   if (ids.length === 0) return;
@@ -207,20 +210,41 @@ async function restoreBadges(browser: Browser, storage: WxtStorage) {
   await updateBadges(
     browser,
     sessions.map((session) => ({ session, trails: buildTrails(session) })),
+    shown,
   );
 }
 
-async function updateBadges(browser: Browser, sessions: Array<{ session: Session; trails: Trail[] }>) {
+/**
+ * What each tab's badge was last set to, and on which page (the session's latest). A hint, not a
+ * record: a woken worker starts empty and sets every badge again. Setting an unchanged badge is
+ * three API calls at every write, each work on the browser's main thread (a lab landing's writes
+ * made 19 calls, 6 of them the same badge again). The page is in the key because the browser
+ * resets a tab's badge when the tab navigates (MDN, action.setBadgeText: tabId), so a write that
+ * records a new page sets it again.
+ */
+type BadgesShown = Map<number, string>;
+
+async function updateBadges(
+  browser: Browser,
+  sessions: Array<{ session: Session; trails: Trail[] }>,
+  shown: BadgesShown,
+) {
   // Firefox's MV2 build has browserAction; MV3 has action.
   const action = browser.action ?? (browser as unknown as { browserAction: Browser['action'] }).browserAction;
   if (!action) return;
   for (const { session, trails } of sessions) {
     if (session.closedAt !== null) continue;
-    const badge = BADGES[badgeState(session, trails)];
+    const state = badgeState(session, trails);
+    const key = `${state}@${session.pages.at(-1)?.id ?? ''}`;
+    if (shown.get(session.tabId) === key) continue;
+    const badge = BADGES[state];
+    shown.delete(session.tabId);
     try {
       await action.setBadgeText({ tabId: session.tabId, text: badge.text });
       await action.setBadgeBackgroundColor({ tabId: session.tabId, color: badge.color });
       await action.setTitle({ tabId: session.tabId, title: badge.title });
+      if (shown.size >= 1000) shown.clear();
+      shown.set(session.tabId, key);
     } catch {
       // The tab may have closed between the write and the badge: nothing to show.
     }
