@@ -70,6 +70,18 @@ describe('pairedRatio', () => {
     expect(b.high - b.low).toBeLessThan(a.high - a.low);
   });
 
+  it('leaves out loads that measured nothing', () => {
+    const r = pairedRatio(
+      [
+        [55, Number.NaN],
+        [66, 0],
+      ],
+      [[50], [60, Number.NaN]],
+    );
+    expect(r.ratio).toBeCloseTo(1.1, 9);
+    expect(r.high).toBeCloseTo(1.1, 9);
+  });
+
   it('says NaN, not a figure, for no data', () => {
     expect(pairedRatio([], []).ratio).toBeNaN();
     expect(pairedRatio([[]], [[40]]).ratio).toBeNaN();

@@ -25,6 +25,8 @@ export interface Ratio {
   high: number;
 }
 
+/** Loads that measured nothing (no navigation entry: NaN) are left out, not allowed to make the whole ratio NaN. */
+const measured = (xs: number[]) => xs.filter((x) => Number.isFinite(x) && x > 0);
 const meanLog = (xs: number[]) => xs.reduce((a, x) => a + Math.log(x), 0) / xs.length;
 
 /**
@@ -37,7 +39,7 @@ const meanLog = (xs: number[]) => xs.reduce((a, x) => a + Math.log(x), 0) / xs.l
  */
 export function pairedRatio(test: number[][], base: number[][]): Ratio {
   const diffs = test
-    .map((xs, i) => [xs, base[i] ?? []] as const)
+    .map((xs, i) => [measured(xs), measured(base[i] ?? [])] as const)
     .filter(([a, b]) => a.length > 0 && b.length > 0)
     .map(([a, b]) => meanLog(a) - meanLog(b));
   const n = diffs.length;

@@ -131,7 +131,7 @@ onSignup(() => {
   },
   'cookie.html': {
     title: 'Landing: subid kept in a cookie',
-    what: 'On load the subid is stored in the cookie <code>subid</code> (<code>document.cookie</code>, max-age 30 days). “Sign up” reads it back from the cookie and fires an image pixel postback.',
+    what: 'On load the subid is stored in the cookie <code>subid</code> (<code>document.cookie</code>, max-age 30 days). “Sign up” reads it back from the cookie and fires an image pixel postback. With <code>tidy=1</code> the page then drops its query from the address bar (<code>history.replaceState</code>), as landings that hide their tracking parameters do.',
     html: '<p>Stored in the cookie: <code id="stored"></code></p>',
     script: `function readCookie() {
   const c = document.cookie.split('; ').find((x) => x.startsWith('subid='));
@@ -139,6 +139,7 @@ onSignup(() => {
 }
 if (urlSubid) document.cookie = 'subid=' + encodeURIComponent(urlSubid) + '; max-age=2592000; path=/; SameSite=Lax';
 $('stored').textContent = readCookie();
+if (params.get('tidy') === '1') history.replaceState(null, '', location.pathname);
 onSignup(() => firePixel(readCookie()));`,
   },
   'localstorage.html': {

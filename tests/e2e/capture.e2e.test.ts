@@ -201,6 +201,21 @@ describe('capture against the demo lab', () => {
     }
   });
 
+  it('reads the cookie jar of a landing that dropped its click ids from its URL before it loaded', async () => {
+    const subid = 'tidy0123456789abcdef';
+    const page = await h.context.newPage();
+    await page.goto(`${h.lab.urls.landing}/cookie.html?subid=${subid}&tidy=1`);
+    // The browser reports the loaded page under the URL it shows now, without the subid.
+    expect(page.url()).not.toContain(subid);
+    const tabId = await tabIdOf(h, page);
+    const ex = await waitFor('the cookie observation', async () => {
+      const e = await exportTab(h, tabId);
+      return e.session.observations.some((o) => o.place === 'cookie' && o.value === subid) && e;
+    });
+    expect(stageOf(trailOf(ex, subid), 'stored')?.state).toBe('ok');
+    await page.close();
+  });
+
   it('takes what a landing stored as the tab left it (sessionStorage on the way to the offer)', async () => {
     const subid = 'leave0123456789abcde';
     const page = await h.context.newPage();

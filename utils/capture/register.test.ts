@@ -847,33 +847,43 @@ describe('background wiring: the badge', () => {
       setTitle: vi.fn(async (_: object) => {}),
     };
     const { webRequest, webNavigation, writer } = setup({ action });
+    /** More of the same page, the same state. */
+    const again = async () => {
+      webRequest.onCompleted.fire({
+        ...base,
+        requestId: '1',
+        type: 'main_frame',
+        url: LANDING,
+        statusCode: 200,
+      });
+      await writer.flush();
+    };
+    const commit = async (frame: object) => {
+      webNavigation.onCommitted.fire(<never>{ tabId: 3, transitionType: 'link', ...frame });
+      await writer.flush();
+    };
     await landOn(webRequest, writer);
     expect(action.setBadgeText).toHaveBeenCalledTimes(1);
     expect(action.setBadgeText.mock.calls[0]?.[0]).toMatchObject({ tabId: 3 });
     expect(action.setTitle).toHaveBeenCalledTimes(1);
-    // More of the same page, the same state: the badge stays as it was set.
-    webRequest.onCompleted.fire({
-      ...base,
-      requestId: '1',
-      type: 'main_frame',
-      url: LANDING,
-      statusCode: 200,
-    });
-    await writer.flush();
+    await again();
     expect(action.setBadgeText).toHaveBeenCalledTimes(1);
     // The tab commits a page: the browser has reset the tab's badge, so it is set again.
-    webNavigation.onCommitted.fire(<never>{
-      tabId: 3,
-      frameId: 0,
-      url: LANDING,
-      timeStamp: 3000,
-      transitionType: 'link',
-      documentId: DOC,
-    });
-    await writer.flush();
+    await commit({ frameId: 0, url: LANDING, timeStamp: 3000, documentId: DOC });
     expect(action.setBadgeText).toHaveBeenCalledTimes(2);
     expect(action.setBadgeBackgroundColor).toHaveBeenCalledTimes(2);
     expect(action.setTitle).toHaveBeenCalledTimes(2);
+    // A page in a frame of its own (a prerendered one is shown later with no commit of the tab's
+    // own, and the browser resets the badge then): while it is the latest, every write sets it.
+    await commit({
+      frameId: 7,
+      frameType: 'outermost_frame',
+      url: 'https://lp.example/next',
+      timeStamp: 4000,
+      documentId: 'CD',
+    });
+    await again();
+    expect(action.setBadgeText).toHaveBeenCalledTimes(4);
   });
 });
 
@@ -974,6 +984,66 @@ describe('background wiring: the cookie jar after load', () => {
     expect((await sessionOfTab(3))?.observations).toEqual([
       expect.objectContaining({ place: 'cookie', name: 'subid', value: '51ts6sgr1cbkdhljnrv' }),
     ]);
+  });
+
+  it('reads it with the URL the landing committed with, after the page dropped its click ids (replaceState)', async () => {
+    const { webRequest, webNavigation, writer } = setup();
+    await landOn(webRequest, writer);
+    const getAll = vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue(<never>jar);
+    webNavigation.onCommitted.fire(<never>{
+      tabId: 3,
+      frameId: 0,
+      url: LANDING,
+      timeStamp: 1500,
+      transitionType: 'link',
+      documentId: DOC,
+    });
+    // By its load event the page shows `/` (history.replaceState), and onCompleted says so.
+    webNavigation.onCompleted.fire(<never>{
+      tabId: 3,
+      frameId: 0,
+      url: 'https://lp.example/',
+      timeStamp: 2000,
+    });
+    await vi.waitFor(() => expect(getAll).toHaveBeenCalledWith({ url: LANDING }));
+    await new Promise((r) => setTimeout(r, 0));
+    await writer.flush();
+    expect((await sessionOfTab(3))?.observations).toEqual([
+      expect.objectContaining({ place: 'cookie', name: 'subid', value: SUBID }),
+    ]);
+    // Another document in that frame, without ids: nothing is remembered for it.
+    getAll.mockClear();
+    webNavigation.onCommitted.fire(<never>{
+      tabId: 3,
+      frameId: 0,
+      url: 'https://lp.example/about',
+      timeStamp: 2500,
+      transitionType: 'link',
+      documentId: 'AB',
+    });
+    webNavigation.onCompleted.fire(<never>{
+      tabId: 3,
+      frameId: 0,
+      url: 'https://lp.example/about',
+      timeStamp: 2600,
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(getAll).not.toHaveBeenCalled();
+  });
+
+  it("reads a framed landing's jar as its document arrives (no page watch runs in a frame to ask later)", async () => {
+    const { webRequest } = setup();
+    const getAll = vi.spyOn(fakeBrowser.cookies, 'getAll').mockResolvedValue(<never>jar);
+    webRequest.onBeforeRequest.fire({ ...base, frameId: 5, requestId: '9', type: 'sub_frame', url: LANDING });
+    webRequest.onCompleted.fire({
+      ...base,
+      frameId: 5,
+      requestId: '9',
+      type: 'sub_frame',
+      url: LANDING,
+      statusCode: 200,
+    });
+    await vi.waitFor(() => expect(getAll).toHaveBeenCalledWith({ url: LANDING }));
   });
 
   it('reads the jar of the frame the browser names, not of the URL a page report claims', async () => {

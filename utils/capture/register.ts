@@ -45,10 +45,19 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   };
   const ours = (d: { requestId: string; url: string; tabId: number }) =>
     d.tabId >= 0 && (inFlight.has(d.requestId) || isClaimed(d.url));
+  /**
+   * The URL each frame committed with, where it carried click ids. A landing may drop them from its
+   * URL while it loads (history.replaceState), and webNavigation.onCompleted gives the URL as it is
+   * then. A hint: a restarted worker goes by the URL the event gives.
+   */
+  const committedWithIds = new Map<string, string>();
+  const frameKey = (d: { tabId: number; frameId: number }) => `${d.tabId}:${d.frameId}`;
   /** The cookie jar (HttpOnly too) of a page whose URL brought click ids, so the page need not send it. */
   const readJar = (d: { tabId: number; frameId: number; url: string }) => {
-    const ids = d.tabId < 0 ? [] : modelDeps.idsOf(d.url);
-    if (ids.length > 0) void checkCookies(browser, storage, writer, d, ids).catch(report);
+    if (d.tabId < 0) return;
+    const url = modelDeps.idsOf(d.url).length > 0 ? d.url : (committedWithIds.get(frameKey(d)) ?? d.url);
+    const ids = modelDeps.idsOf(url);
+    if (ids.length > 0) void checkCookies(browser, storage, writer, { ...d, url }, ids).catch(report);
   };
   // Documents pulled from as they sent a tracker request: a hint like inFlight, so a page firing
   // 1,000 tracker fetches costs one pull, not 1,000 (its later reports come as signal cookies). A
@@ -117,6 +126,9 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
       if (!ours(d)) return;
       inFlight.delete(d.requestId);
       writer.push(completeEvent(d));
+      // A framed landing runs no page watch (content scripts are top-frame only), so nothing would
+      // ask for a read if the frame never loads: its jar is read as its document arrives.
+      if (d.type === 'sub_frame') readJar(d);
     }),
     filter,
   );
@@ -131,13 +143,17 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
 
   // The page has loaded (its load handlers too): cookies it wrote meanwhile are in the jar now, and
   // its response's (PHPSESSID …), so the page need not report them (utils/page/watch.ts). Subframes
-  // too: a landing can be framed. Not also as the document arrives: that read came while the page
-  // was loading, and every API call is work on the browser's main thread, which the page's load
-  // needs too. A landing left or submitted before its load asks for a read itself (watch.ts).
+  // too: a landing can be framed. A top-level landing's jar is not also read as its document
+  // arrives: that read came while the page was loading, and every API call is work on the
+  // browser's main thread, which the page's load needs too. A landing left or submitted before its
+  // load asks for a read itself (watch.ts).
   browser.webNavigation.onCompleted.addListener(guard(readJar));
   browser.webNavigation.onCommitted.addListener(
     guard((d) => {
       if (d.tabId < 0 || !/^https?:/.test(d.url)) return;
+      if (committedWithIds.size >= 1000) committedWithIds.clear();
+      if (modelDeps.idsOf(d.url).length > 0) committedWithIds.set(frameKey(d), d.url);
+      else committedWithIds.delete(frameKey(d));
       // A prerendered page commits in a frame of its own (not 0) and is shown later without another commit.
       const topLevel = d.frameId === 0 || (d as { frameType?: string }).frameType === 'outermost_frame';
       if (topLevel && d.documentId) {
@@ -170,6 +186,8 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     guard((tabId: number) => {
       writer.push({ type: 'tab-closed', tabId, at: Date.now() });
       shown.delete(tabId);
+      for (const key of committedWithIds.keys())
+        if (key.startsWith(`${tabId}:`)) committedWithIds.delete(key);
       void page.forgetTab(tabId).catch(report);
     }),
   );
@@ -235,8 +253,12 @@ async function updateBadges(
   for (const { session, trails } of sessions) {
     if (session.closedAt !== null) continue;
     const state = badgeState(session, trails);
-    const key = `${state}@${session.pages.at(-1)?.id ?? ''}`;
-    if (shown.get(session.tabId) === key) continue;
+    // Only while the latest page is the tab's own: a prerendered page commits in a frame of its own
+    // and is shown later with no commit seen here, though the browser resets the badge then, so
+    // while it (or a subframe's page) is the latest, the badge is set at every write.
+    const latest = session.pages.at(-1);
+    const key = latest === undefined || latest.frameId === 0 ? `${state}@${latest?.id ?? ''}` : null;
+    if (key !== null && shown.get(session.tabId) === key) continue;
     const badge = BADGES[state];
     shown.delete(session.tabId);
     try {
@@ -244,7 +266,7 @@ async function updateBadges(
       await action.setBadgeBackgroundColor({ tabId: session.tabId, color: badge.color });
       await action.setTitle({ tabId: session.tabId, title: badge.title });
       if (shown.size >= 1000) shown.clear();
-      shown.set(session.tabId, key);
+      if (key !== null) shown.set(session.tabId, key);
     } catch {
       // The tab may have closed between the write and the badge: nothing to show.
     }

@@ -106,8 +106,8 @@ export function startPageWatch(win: Window, send: Send): PageWatch | null {
   // while a scan waits (a page's pagehide callbacks delay the next page). What waits is read now. A
   // landing left before its load event (a prelander that stores the subid and moves on at once,
   // lab prelander.html) had no scan yet: all of it is read, storage written by property too, and
-  // the background re-reads the cookie jar (it last read it as the document arrived, before the
-  // page's scripts ran).
+  // the background reads the cookie jar (it reads it once a page has loaded, which this one will
+  // not).
   function leaving() {
     if (loaded) run();
     else now({ ...ALL_PARTS, cookies: true });
