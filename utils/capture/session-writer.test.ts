@@ -294,6 +294,24 @@ describe('session writer', () => {
     expect(requests[0]?.status).toBeUndefined();
   });
 
+  it('puts what comes after a tab closed on the session it left, not into a new live one', async () => {
+    const writer = createSessionWriter({ storage, delayMs: 1 });
+    writer.push(pixel(1, 5));
+    await writer.flush();
+    const id = await liveId(5);
+    writer.push({ type: 'tab-closed', tabId: 5, at: 9000 });
+    await writer.flush();
+    // The jar read the leaving page asked for, say, lands after the close.
+    writer.push(pixel(2, 5));
+    await writer.flush();
+    const index = parseIndex(await storage.getItem('local:index'));
+    expect(index.live).toEqual({});
+    expect(index.recent).toEqual([id]);
+    const session = id ? await loadSession(id, storage) : null;
+    expect(session?.requests.map((r) => r.id)).toEqual(['1', '2']);
+    expect(session?.closedAt).toBe(9000);
+  });
+
   it('evicting a recent session removes its chunks too', async () => {
     await storage.setItem('local:settings', { caps: { recentSessions: 1 } });
     const writer = createSessionWriter({ storage, delayMs: 1 });

@@ -108,6 +108,13 @@ export function createSessionWriter(opts: {
    * events update and to build the trails for the badge and the preview.
    */
   const memo = new Map<string, Stored>();
+  /**
+   * The session each closed tab left, by tab id (Chromium does not reuse tab ids while it runs).
+   * Events can come after the tab closed: a report its page sent as it went, the cookie-jar read it
+   * asked for. They go on that session, not into a new live one that no close would ever end. A
+   * hint: a restarted worker has none, and such a late event starts a session as before.
+   */
+  const closed = new Map<number, string>();
   /** When each session's trails and preview were last rebuilt (a restarted worker rebuilds at its first write). */
   const derived: Derived = { at: new Map(), busy: () => pending.length > 0 };
 
@@ -125,7 +132,9 @@ export function createSessionWriter(opts: {
         queued = false;
         const batch = pending;
         pending = [];
-        return batch.length === 0 ? undefined : write(storage, batch, memo, derived, opts.onWritten);
+        return batch.length === 0
+          ? undefined
+          : write(storage, batch, { memo, closed }, derived, opts.onWritten);
       })
       .catch((error) => opts.onError?.(error));
     return chain;
@@ -166,7 +175,7 @@ interface Derived {
 async function write(
   storage: WxtStorage,
   batch: SessionEvent[],
-  memo: Map<string, Stored>,
+  { memo, closed }: { memo: Map<string, Stored>; closed: Map<number, string> },
   derived: Derived,
   onWritten?: (written: Written[]) => void | Promise<void>,
 ) {
@@ -180,18 +189,24 @@ async function write(
   const byTab = new Map<number, SessionEvent[]>();
   for (const e of batch) byTab.set(e.tabId, [...(byTab.get(e.tabId) ?? []), e]);
 
-  const liveIds = [...byTab.keys()].map((tab) => index.live[String(tab)]).filter((id): id is string => !!id);
-  const sessions = await loadLive(storage, liveIds, memo);
+  /** The session a tab's events go on: its live one, or the one it left as it closed (while still kept). */
+  const sessionIdOf = (tab: number) => {
+    const left = closed.get(tab);
+    return index.live[String(tab)] ?? (left !== undefined && index.recent.includes(left) ? left : undefined);
+  };
+  const ids = [...byTab.keys()].map(sessionIdOf).filter((id): id is string => !!id);
+  const sessions = await loadLive(storage, ids, memo);
 
   const writes: StorageEntry[] = [];
   const removed: string[] = [];
   const touched: Written[] = [];
   const remember: Stored[] = [];
   for (const [tabId, events] of byTab) {
-    const liveId = index.live[String(tabId)];
-    const stored = liveId ? sessions.get(liveId) : undefined;
+    const id = sessionIdOf(tabId);
+    const stored = id ? sessions.get(id) : undefined;
     let session = stored?.session;
-    const closing = events.some((e) => e.type === 'tab-closed');
+    const late = session !== undefined && index.live[String(tabId)] === undefined;
+    const closing = !late && events.some((e) => e.type === 'tab-closed');
     // Capture switched off for the page's site: nothing is recorded, not even a new session.
     const pageHost = hostOf(session?.url ?? '', 'hostname') || hostOf(pageUrlOf(events), 'hostname');
     if (pageHost && isCaptureDisabled(settings, pageHost)) continue;
@@ -217,7 +232,9 @@ async function write(
       delete index.live[String(tabId)];
       index.recent = [session.id, ...index.recent.filter((id) => id !== session.id)];
       removed.push(...index.recent.splice(settings.caps.recentSessions));
-    } else {
+      if (closed.size >= 100) closed.clear();
+      closed.set(tabId, session.id);
+    } else if (!late) {
       // Only live sessions are written again: a closed tab's is not worth the memory.
       remember.push({ session, revision });
     }
