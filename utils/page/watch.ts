@@ -6,7 +6,7 @@ import { ALL_PARTS, type Found, foundKey, type ScanParts, scanPage } from './sca
 /**
  * Where the page keeps its click ids. It runs on every page (in the MAIN world where the browser
  * has one, see channel.ts), so it does as little as it can: at document_start it reads the URL;
- * a page without click ids is left alone. A landing is scanned once, just after its load event, then only
+ * a page without click ids is left alone. A landing is scanned once, in its load event, then only
  * when the page writes storage (the hook calls `changed`), when the user clicks or submits, and
  * when the panel opens on the tab (RESCAN_EVENT), so what the user sees is read at that moment,
  * and as the page is left before it has loaded. At most MAX_SCANS scans a page.
@@ -92,10 +92,10 @@ export function startPageWatch(win: Window, send: Send): PageWatch | null {
       send({ type: 'observations', pageUrl: '', ids, observations: fresh });
   };
   /** Later, folded with whatever else the page changes meanwhile; a page that leaves first is read as it goes. */
-  const soon = (parts: Pending, delay = SETTLE_MS) => {
+  const soon = (parts: Pending) => {
     pending = { ...pending, ...parts };
     if (timer !== undefined) return;
-    timer = setTimeout(run, delay);
+    timer = setTimeout(run, SETTLE_MS);
     win.addEventListener('pagehide', leaving);
   };
   const now = (parts: Pending) => {
@@ -114,16 +114,12 @@ export function startPageWatch(win: Window, send: Send): PageWatch | null {
   }
 
   // The one scan of a landing: the page has built its forms and links by its load event. A page
-  // that fills a field later is read when the user clicks, submits, or opens the panel. Just after
-  // the event, not in it: the page's load event, and the load time it reports, do not wait for the
-  // scan and its signal cookie (~0.7 ms of wall time on lab hidden.html, performance.now around
-  // them in the page; ~0.5 of it the report and its cookie write, whose main-thread time in a trace
-  // is ~0.16 ms: the rest is waiting). A page that leaves first is read as it goes.
+  // that fills a field later is read when the user clicks, submits, or opens the panel.
   win.addEventListener(
     'load',
     () => {
       loaded = true;
-      soon({ dom: true }, 0);
+      now({ dom: true });
     },
     { once: true },
   );
