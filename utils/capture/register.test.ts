@@ -873,8 +873,12 @@ describe('background wiring: the badge', () => {
     expect(action.setBadgeText).toHaveBeenCalledTimes(2);
     expect(action.setBadgeBackgroundColor).toHaveBeenCalledTimes(2);
     expect(action.setTitle).toHaveBeenCalledTimes(2);
-    // A page in a frame of its own (a prerendered one is shown later with no commit of the tab's
-    // own, and the browser resets the badge then): while it is the latest, every write sets it.
+    // A subframe's page (an ad, a captcha) leaves the tab's badge be.
+    await commit({ frameId: 5, url: 'https://ads.example/frame', timeStamp: 3500, documentId: 'EF' });
+    await again();
+    expect(action.setBadgeText).toHaveBeenCalledTimes(2);
+    // A prerendered page (shown later with no commit of the tab's own, and the browser resets the
+    // badge then): until the tab's own frame commits again, every write sets it.
     await commit({
       frameId: 7,
       frameType: 'outermost_frame',
@@ -998,12 +1002,25 @@ describe('background wiring: the cookie jar after load', () => {
       transitionType: 'link',
       documentId: DOC,
     });
+    // A prerendered page shown in the tab in the meantime is another document: not the landing's jar.
+    await new Promise((r) => setTimeout(r, 10));
+    getAll.mockClear();
+    webNavigation.onCompleted.fire(<never>{
+      tabId: 3,
+      frameId: 0,
+      url: 'https://lp.example/',
+      timeStamp: 1900,
+      documentId: 'PR',
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(getAll).not.toHaveBeenCalledWith({ url: LANDING });
     // By its load event the page shows `/` (history.replaceState), and onCompleted says so.
     webNavigation.onCompleted.fire(<never>{
       tabId: 3,
       frameId: 0,
       url: 'https://lp.example/',
       timeStamp: 2000,
+      documentId: DOC,
     });
     await vi.waitFor(() => expect(getAll).toHaveBeenCalledWith({ url: LANDING }));
     await new Promise((r) => setTimeout(r, 0));
@@ -1026,6 +1043,7 @@ describe('background wiring: the cookie jar after load', () => {
       frameId: 0,
       url: 'https://lp.example/about',
       timeStamp: 2600,
+      documentId: 'AB',
     });
     await new Promise((r) => setTimeout(r, 10));
     expect(getAll).not.toHaveBeenCalled();

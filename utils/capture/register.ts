@@ -28,9 +28,11 @@ type Browser = typeof browserApi;
  */
 export function registerCapture(browser: Browser, storage: WxtStorage) {
   const shown: BadgesShown = new Map();
+  /** Tabs with a prerendered page committed since their own frame last did (see updateBadges). */
+  const prerendering = new Set<number>();
   const writer = createSessionWriter({
     storage,
-    onWritten: (sessions) => updateBadges(browser, sessions, shown),
+    onWritten: (sessions) => updateBadges(browser, sessions, shown, prerendering),
     onError: report,
   });
   const filter = { urls: ['<all_urls>'] };
@@ -46,16 +48,19 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   const ours = (d: { requestId: string; url: string; tabId: number }) =>
     d.tabId >= 0 && (inFlight.has(d.requestId) || isClaimed(d.url));
   /**
-   * The URL each frame committed with, where it carried click ids. A landing may drop them from its
-   * URL while it loads (history.replaceState), and webNavigation.onCompleted gives the URL as it is
-   * then. A hint: a restarted worker goes by the URL the event gives.
+   * The URL each document committed with, where it carried click ids. A landing may drop them from
+   * its URL while it loads (history.replaceState), and webNavigation.onCompleted gives the URL as it
+   * is then. By documentId, so another document of the frame (a prerendered page shown in its
+   * place, about:blank) never reads the landing's jar; by tab and frame where the browser gives no
+   * documentId (Firefox). A hint: a restarted worker goes by the URL the event gives.
    */
-  const committedWithIds = new Map<string, string>();
-  const frameKey = (d: { tabId: number; frameId: number }) => `${d.tabId}:${d.frameId}`;
+  const committedWithIds = new Map<string, { tabId: number; url: string }>();
+  const docKey = (d: { tabId: number; frameId: number }) =>
+    (d as { documentId?: string }).documentId ?? `${d.tabId}:${d.frameId}`;
   /** The cookie jar (HttpOnly too) of a page whose URL brought click ids, so the page need not send it. */
   const readJar = (d: { tabId: number; frameId: number; url: string }) => {
     if (d.tabId < 0) return;
-    const url = modelDeps.idsOf(d.url).length > 0 ? d.url : (committedWithIds.get(frameKey(d)) ?? d.url);
+    const url = modelDeps.idsOf(d.url).length > 0 ? d.url : (committedWithIds.get(docKey(d))?.url ?? d.url);
     const ids = modelDeps.idsOf(url);
     if (ids.length > 0) void checkCookies(browser, storage, writer, { ...d, url }, ids).catch(report);
   };
@@ -127,8 +132,9 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
       inFlight.delete(d.requestId);
       writer.push(completeEvent(d));
       // A framed landing runs no page watch (content scripts are top-frame only), so nothing would
-      // ask for a read if the frame never loads: its jar is read as its document arrives.
-      if (d.type === 'sub_frame') readJar(d);
+      // ask for a read if the frame never loads: its jar is read as its document arrives, by its own
+      // URL (the frame has not committed it yet: what was noted for the frame is its last document's).
+      if (d.type === 'sub_frame' && modelDeps.idsOf(d.url).length > 0) readJar(d);
     }),
     filter,
   );
@@ -150,12 +156,19 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   browser.webNavigation.onCompleted.addListener(guard(readJar));
   browser.webNavigation.onCommitted.addListener(
     guard((d) => {
-      if (d.tabId < 0 || !/^https?:/.test(d.url)) return;
+      if (d.tabId < 0) return;
+      const http = /^https?:/.test(d.url);
       if (committedWithIds.size >= 1000) committedWithIds.clear();
-      if (modelDeps.idsOf(d.url).length > 0) committedWithIds.set(frameKey(d), d.url);
-      else committedWithIds.delete(frameKey(d));
-      // A prerendered page commits in a frame of its own (not 0) and is shown later without another commit.
-      const topLevel = d.frameId === 0 || (d as { frameType?: string }).frameType === 'outermost_frame';
+      if (http && modelDeps.idsOf(d.url).length > 0)
+        committedWithIds.set(docKey(d), { tabId: d.tabId, url: d.url });
+      else committedWithIds.delete(docKey(d));
+      // A prerendered page commits in a frame of its own (not 0) and is shown later without another
+      // commit: until the tab's own frame commits again, its badge is set at every write.
+      const prerender = d.frameId !== 0 && (d as { frameType?: string }).frameType === 'outermost_frame';
+      if (d.frameId === 0) prerendering.delete(d.tabId);
+      else if (prerender) prerendering.add(d.tabId);
+      if (!http) return;
+      const topLevel = d.frameId === 0 || prerender;
       if (topLevel && d.documentId) {
         // A document back from the back/forward cache is pulled again: its note may have gone.
         pulled.delete(d.documentId);
@@ -186,8 +199,8 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     guard((tabId: number) => {
       writer.push({ type: 'tab-closed', tabId, at: Date.now() });
       shown.delete(tabId);
-      for (const key of committedWithIds.keys())
-        if (key.startsWith(`${tabId}:`)) committedWithIds.delete(key);
+      prerendering.delete(tabId);
+      for (const [key, noted] of committedWithIds) if (noted.tabId === tabId) committedWithIds.delete(key);
       void page.forgetTab(tabId).catch(report);
     }),
   );
@@ -203,7 +216,7 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   );
 
   // A woken worker rebuilds the badges from storage: the tab-specific badge is all it shows.
-  void restoreBadges(browser, storage, shown).catch(report);
+  void restoreBadges(browser, storage, shown, prerendering).catch(report);
   return { writer };
 }
 
@@ -219,7 +232,12 @@ async function checkCookies(
     writer.push({ type: 'observations', tabId, at: Date.now(), frameId, pageUrl: url, observations });
 }
 
-async function restoreBadges(browser: Browser, storage: WxtStorage, shown: BadgesShown) {
+async function restoreBadges(
+  browser: Browser,
+  storage: WxtStorage,
+  shown: BadgesShown,
+  prerendering: Set<number>,
+) {
   const index = parseIndex(await storage.getItem('local:index'));
   const ids = Object.values(index.live);
   if (ids.length === 0) return;
@@ -229,6 +247,7 @@ async function restoreBadges(browser: Browser, storage: WxtStorage, shown: Badge
     browser,
     sessions.map((session) => ({ session, trails: buildTrails(session) })),
     shown,
+    prerendering,
   );
 }
 
@@ -246,6 +265,7 @@ async function updateBadges(
   browser: Browser,
   sessions: Array<{ session: Session; trails: Trail[] }>,
   shown: BadgesShown,
+  prerendering: Set<number>,
 ) {
   // Firefox's MV2 build has browserAction; MV3 has action.
   const action = browser.action ?? (browser as unknown as { browserAction: Browser['action'] }).browserAction;
@@ -253,11 +273,13 @@ async function updateBadges(
   for (const { session, trails } of sessions) {
     if (session.closedAt !== null) continue;
     const state = badgeState(session, trails);
-    // Only while the latest page is the tab's own: a prerendered page commits in a frame of its own
-    // and is shown later with no commit seen here, though the browser resets the badge then, so
-    // while it (or a subframe's page) is the latest, the badge is set at every write.
-    const latest = session.pages.at(-1);
-    const key = latest === undefined || latest.frameId === 0 ? `${state}@${latest?.id ?? ''}` : null;
+    // Keyed by the tab's latest page of its own (a subframe's commit leaves the badge be). Not at all
+    // while a prerendered page waits: it is shown later with no commit seen here, though the browser
+    // resets the badge then.
+    let page = '';
+    for (let i = session.pages.length - 1; i >= 0 && !page; i--)
+      if (session.pages[i]?.frameId === 0) page = session.pages[i]?.id ?? '';
+    const key = prerendering.has(session.tabId) ? null : `${state}@${page}`;
     if (key !== null && shown.get(session.tabId) === key) continue;
     const badge = BADGES[state];
     shown.delete(session.tabId);

@@ -222,7 +222,8 @@ async function write(
     writes.push(...sessionItems(session, revision, [...changed].map(chunkOf)));
     // Trails for the badge and the panel's first paint: at the end of a burst, or once a DERIVED_MS during it.
     const now = Date.now();
-    if (closing || !derived.busy() || now - (derived.at.get(session.id) ?? 0) >= DERIVED_MS) {
+    // A closed tab's session is not written again after a late event: its preview is rebuilt now.
+    if (closing || late || !derived.busy() || now - (derived.at.get(session.id) ?? 0) >= DERIVED_MS) {
       const trails = buildTrails(session);
       writes.push({ key: previewKey(session.id), value: createPreview(session, trails) });
       touched.push({ session, trails });
