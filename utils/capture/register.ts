@@ -252,7 +252,7 @@ async function restoreBadges(
 }
 
 /**
- * What each tab's badge was last set to, and on which page (the session's latest). A hint, not a
+ * What each tab's badge was last set to, and on which page (the tab's own latest, frame 0). A hint, not a
  * record: a woken worker starts empty and sets every badge again. Setting an unchanged badge is
  * three API calls at every write, each work on the browser's main thread (a lab landing's writes
  * made 19 calls, 6 of them the same badge again). The page is in the key because the browser
