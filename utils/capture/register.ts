@@ -57,11 +57,19 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   const committedWithIds = new Map<string, { tabId: number; url: string }>();
   const docKey = (d: { tabId: number; frameId: number }) =>
     (d as { documentId?: string }).documentId ?? `${d.tabId}:${d.frameId}`;
-  /** The cookie jar (HttpOnly too) of a page whose URL brought click ids, so the page need not send it. */
-  const readJar = (d: { tabId: number; frameId: number; url: string }) => {
+  /**
+   * The cookie jar (HttpOnly too) of a page whose URL brought click ids, so the page need not send
+   * it; with `noted`, the URL its document committed with when the one given has none.
+   */
+  const readJar = (d: { tabId: number; frameId: number; url: string }, noted = true) => {
     if (d.tabId < 0) return;
-    const url = modelDeps.idsOf(d.url).length > 0 ? d.url : (committedWithIds.get(docKey(d))?.url ?? d.url);
-    const ids = modelDeps.idsOf(url);
+    let url = d.url;
+    let ids = modelDeps.idsOf(url);
+    const committed = noted && ids.length === 0 ? committedWithIds.get(docKey(d))?.url : undefined;
+    if (committed !== undefined) {
+      url = committed;
+      ids = modelDeps.idsOf(url);
+    }
     if (ids.length > 0) void checkCookies(browser, storage, writer, { ...d, url }, ids).catch(report);
   };
   // Documents pulled from as they sent a tracker request: a hint like inFlight, so a page firing
@@ -134,7 +142,7 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
       // A framed landing runs no page watch (content scripts are top-frame only), so nothing would
       // ask for a read if the frame never loads: its jar is read as its document arrives, by its own
       // URL (the frame has not committed it yet: what was noted for the frame is its last document's).
-      if (d.type === 'sub_frame' && modelDeps.idsOf(d.url).length > 0) readJar(d);
+      if (d.type === 'sub_frame') readJar(d, false);
     }),
     filter,
   );
@@ -153,7 +161,7 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   // arrives: that read came while the page was loading, and every API call is work on the
   // browser's main thread, which the page's load needs too. A landing left or submitted before its
   // load asks for a read itself (watch.ts).
-  browser.webNavigation.onCompleted.addListener(guard(readJar));
+  browser.webNavigation.onCompleted.addListener(guard((d) => readJar(d)));
   browser.webNavigation.onCommitted.addListener(
     guard((d) => {
       if (d.tabId < 0) return;

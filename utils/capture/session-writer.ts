@@ -189,20 +189,22 @@ async function write(
   const byTab = new Map<number, SessionEvent[]>();
   for (const e of batch) byTab.set(e.tabId, [...(byTab.get(e.tabId) ?? []), e]);
 
-  /** The session a tab's events go on: its live one, or the one it left as it closed (while still kept). */
-  const sessionIdOf = (tab: number) => {
+  /** The session each tab's events go on: its live one, or the one it left as it closed (while still kept). */
+  const idOf = new Map<number, string>();
+  for (const tab of byTab.keys()) {
     const left = closed.get(tab);
-    return index.live[String(tab)] ?? (left !== undefined && index.recent.includes(left) ? left : undefined);
-  };
-  const ids = [...byTab.keys()].map(sessionIdOf).filter((id): id is string => !!id);
-  const sessions = await loadLive(storage, ids, memo);
+    const id =
+      index.live[String(tab)] ?? (left !== undefined && index.recent.includes(left) ? left : undefined);
+    if (id) idOf.set(tab, id);
+  }
+  const sessions = await loadLive(storage, [...idOf.values()], memo);
 
   const writes: StorageEntry[] = [];
   const removed: string[] = [];
   const touched: Written[] = [];
   const remember: Stored[] = [];
   for (const [tabId, events] of byTab) {
-    const id = sessionIdOf(tabId);
+    const id = idOf.get(tabId);
     const stored = id ? sessions.get(id) : undefined;
     let session = stored?.session;
     const late = session !== undefined && index.live[String(tabId)] === undefined;
