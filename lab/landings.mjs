@@ -195,13 +195,14 @@ $('go').addEventListener('click', () => {
   },
   'hidden.html': {
     title: 'Landing: subid in a hidden input, link to the offer',
-    what: 'The sign-up form carries the subid in a hidden input; “Sign up” fires an image pixel postback with the hidden input’s value. The offer link goes through the tracker: <code>//tracker.example:PORT/?_lp=1&amp;_token=…&amp;offer_id=1</code>.',
+    what: 'The sign-up form carries the subid in a hidden input; “Sign up” fires an image pixel postback with the hidden input’s value. The offer link goes through the tracker: <code>//tracker.example:PORT/?_lp=1&amp;_token=…&amp;offer_id=1</code>. With <code>onload=1</code> the page fills the hidden input in its own <code>load</code> handler, as landings built on <code>window.onload</code> do.',
     html: `<form id="signup-form" action="thanks.html" method="get">
 <label>Email <input type="email" name="email" autocomplete="off"></label>
 <input type="hidden" name="subid" id="hidden-subid">
 </form>
 <p><a id="offer-link" href="#">Go to the offer</a></p>`,
-    script: `$('hidden-subid').value = urlSubid;
+    script: `if (params.get('onload') === '1') addEventListener('load', () => { $('hidden-subid').value = urlSubid; });
+else $('hidden-subid').value = urlSubid;
 $('offer-link').href = '//' + TRACKER_HOST + '/?_lp=1&_token=' + encodeURIComponent(params.get('_token') || '') + '&offer_id=1';
 onSignup(() => firePixel($('hidden-subid').value));`,
   },

@@ -201,6 +201,20 @@ describe('capture against the demo lab', () => {
     }
   });
 
+  it('reads a hidden input the landing fills in its own load handler, without a click or the panel', async () => {
+    const subid = 'onload0123456789abcd';
+    const page = await h.context.newPage();
+    await page.goto(`${h.lab.urls.landing}/hidden.html?subid=${subid}&onload=1`);
+    expect(await page.inputValue('#hidden-subid')).toBe(subid);
+    const tabId = await tabIdOf(h, page);
+    const ex = await waitFor('the hidden-input observation', async () => {
+      const e = await exportTab(h, tabId);
+      return e.session.observations.some((o) => o.place === 'hidden-input' && o.value === subid) && e;
+    });
+    expect(stageOf(trailOf(ex, subid), 'stored')?.state).toBe('ok');
+    await page.close();
+  });
+
   it('reads the cookie jar of a landing that dropped its click ids from its URL before it loaded', async () => {
     const subid = 'tidy0123456789abcdef';
     const page = await h.context.newPage();

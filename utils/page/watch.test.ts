@@ -22,6 +22,12 @@ function landing(body = '') {
   return { send, watch };
 }
 
+/** What the browser fires as a page has loaded: the load event, then (in the same task) pageshow. */
+function loaded() {
+  window.dispatchEvent(new Event('load'));
+  window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: false }));
+}
+
 describe('startPageWatch', () => {
   afterEach(() => {
     vi.useRealTimers();
@@ -33,25 +39,25 @@ describe('startPageWatch', () => {
     window.history.replaceState(null, '', '/plain?q=1&subid={subid}');
     const send = vi.fn();
     expect(startPageWatch(window, send)).toBeNull();
-    window.dispatchEvent(new Event('load'));
+    loaded();
     window.dispatchEvent(new Event(RESCAN_EVENT));
     expect(send).not.toHaveBeenCalled();
   });
 
-  it('scans a landing once, in its load event, and not again on its own', () => {
+  it('scans a landing once, as it has loaded, and not again on its own', () => {
     vi.useFakeTimers();
     const { send } = landing(`<form action="/go"><input type="hidden" name="subid" value="${ID}"></form>`);
     document.dispatchEvent(new Event('DOMContentLoaded'));
     vi.runAllTimers();
     expect(send).not.toHaveBeenCalled();
-    window.dispatchEvent(new Event('load'));
+    loaded();
     expect(send.mock.calls).toHaveLength(1);
     // No page URL of its own: the background takes the frame's from the browser.
     expect(send.mock.calls[0]?.[0]).toMatchObject({ type: 'observations', pageUrl: '', ids: [ID] });
     expect(placesOf(send, 0)).toEqual(['hidden-input']);
     // What the page adds later is read on the next click, not by a timer.
     document.body.insertAdjacentHTML('beforeend', `<a href="/offer?subid=${ID}">Offer</a>`);
-    window.dispatchEvent(new Event('load'));
+    loaded();
     vi.advanceTimersByTime(10_000);
     expect(send).toHaveBeenCalledTimes(1);
     document.body.dispatchEvent(new MouseEvent('click', { bubbles: true }));
@@ -59,10 +65,24 @@ describe('startPageWatch', () => {
     expect(placesOf(send, 1)).toEqual(['link']);
   });
 
+  it("scans after the page's own load handlers, so a field they fill is read", () => {
+    const { send } = landing('<input type="hidden" name="subid" id="f">');
+    // The page's handler is added after the watch's, as a page script runs after document_start.
+    window.addEventListener(
+      'load',
+      () => {
+        (document.getElementById('f') as HTMLInputElement).value = ID;
+      },
+      { once: true },
+    );
+    loaded();
+    expect(placesOf(send, 0)).toEqual(['hidden-input']);
+  });
+
   it('a click that leaves the page is read as the page goes', () => {
     vi.useFakeTimers();
     const { send } = landing();
-    window.dispatchEvent(new Event('load'));
+    loaded();
     document.body.innerHTML = `<a href="/offer?subid=${ID}">Offer</a>`;
     document.body.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     window.dispatchEvent(new Event('pagehide'));
@@ -89,7 +109,7 @@ describe('startPageWatch', () => {
 
   it('a loaded landing left with nothing waiting sends nothing more', () => {
     const { send } = landing();
-    window.dispatchEvent(new Event('load'));
+    loaded();
     localStorage.kt_subid = ID;
     window.dispatchEvent(new Event('pagehide'));
     expect(send).not.toHaveBeenCalled();
@@ -111,7 +131,7 @@ describe('startPageWatch', () => {
   it('re-reads the storage area the page wrote, folding a burst of writes into one scan', () => {
     vi.useFakeTimers();
     const { send, watch } = landing();
-    window.dispatchEvent(new Event('load'));
+    loaded();
     expect(send).not.toHaveBeenCalled();
     localStorage.setItem('old', ID);
     localStorage.setItem('kt_subid', ID);
