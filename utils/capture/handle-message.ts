@@ -102,7 +102,7 @@ async function handle(
       // The tab is all it needs: the header, not the requests.
       const header = parseSessionHeader(await storage.getItem(sessionKey(message.sessionId)));
       if (header) {
-        writer.push({ type: 'replay', tabId: header.tabId, at: replay.at, replay });
+        writer.push({ type: 'replay', tabId: header.tabId, sessionId: header.id, at: replay.at, replay });
         await writer.flush();
       }
       return replay;

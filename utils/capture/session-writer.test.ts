@@ -312,6 +312,43 @@ describe('session writer', () => {
     expect(session?.closedAt).toBe(9000);
   });
 
+  it("puts a replay from a closed tab's session on that session, also after the worker restarted", async () => {
+    const first = createSessionWriter({ storage, delayMs: 1 });
+    first.push(pixel(1, 6));
+    await first.flush();
+    const id = (await liveId(6)) ?? '';
+    first.push({ type: 'tab-closed', tabId: 6, at: 9000 });
+    await first.flush();
+    // A new worker: it never saw the tab close.
+    const writer = createSessionWriter({ storage, delayMs: 1 });
+    const replay = (at: number, sessionId: string) =>
+      ({
+        type: 'replay',
+        tabId: 6,
+        sessionId,
+        at,
+        replay: {
+          id: `replay-${at}`,
+          at,
+          request: { url: 'https://tracker.example/postback?subid=x', method: 'GET', withCookies: false },
+          response: null,
+          error: 'no answer',
+          meaning: null,
+        },
+      }) as const;
+    writer.push(replay(9100, id));
+    writer.push(replay(9200, 'session-cleared-meanwhile'));
+    await writer.flush();
+    const index = parseIndex(await storage.getItem('local:index'));
+    expect(index.live).toEqual({});
+    expect(index.recent).toEqual([id]);
+    const session = await loadSession(id, storage);
+    expect(session?.replays.map((r) => r.id)).toEqual(['replay-9100']);
+    expect(session?.closedAt).toBe(9000);
+    // The panel shows it from the preview, rebuilt with it.
+    expect(parsePreview(await storage.getItem(`local:preview:${id}`))?.session.replays).toHaveLength(1);
+  });
+
   it('evicting a recent session removes its chunks too', async () => {
     await storage.setItem('local:settings', { caps: { recentSessions: 1 } });
     const writer = createSessionWriter({ storage, delayMs: 1 });

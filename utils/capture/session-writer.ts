@@ -186,28 +186,39 @@ async function write(
   const index: SessionIndex = parseIndex(rawIndex ?? undefined);
   const indexBefore = JSON.stringify(index);
   const settings: Settings = readSettings(rawSettings);
-  const byTab = new Map<number, SessionEvent[]>();
-  for (const e of batch) byTab.set(e.tabId, [...(byTab.get(e.tabId) ?? []), e]);
-
-  /** The session each tab's events go on: its live one, or the one it left as it closed (while still kept). */
-  const idOf = new Map<number, string>();
-  for (const tab of byTab.keys()) {
+  /** The session a tab's events go on: its live one, or the one it left as it closed (while still kept). */
+  const tabSession = (tab: number) => {
     const left = closed.get(tab);
-    const id =
-      index.live[String(tab)] ?? (left !== undefined && index.recent.includes(left) ? left : undefined);
-    if (id) idOf.set(tab, id);
+    return index.live[String(tab)] ?? (left !== undefined && index.recent.includes(left) ? left : undefined);
+  };
+  // Events go on their tab's session, except a replay from another session: a recent one (its tab
+  // closed, and a restarted worker no longer knows which session the tab left) takes it itself.
+  const groups = new Map<
+    string,
+    { tabId: number; id: string | undefined; events: SessionEvent[]; fixed?: boolean }
+  >();
+  for (const e of batch) {
+    const own = tabSession(e.tabId);
+    const from = e.type === 'replay' ? e.sessionId : undefined;
+    if (from !== undefined && from !== own && !index.recent.includes(from)) continue; // cleared meanwhile
+    const fixed = from !== undefined && from !== own;
+    const key = fixed ? `session ${from}` : `tab ${e.tabId}`;
+    const group = groups.get(key) ?? { tabId: e.tabId, id: fixed ? from : own, events: [], fixed };
+    group.events.push(e);
+    groups.set(key, group);
   }
-  const sessions = await loadLive(storage, [...idOf.values()], memo);
+  const ids = [...groups.values()].flatMap((g) => (g.id === undefined ? [] : [g.id]));
+  const sessions = await loadLive(storage, ids, memo);
 
   const writes: StorageEntry[] = [];
   const removed: string[] = [];
   const touched: Written[] = [];
   const remember: Stored[] = [];
-  for (const [tabId, events] of byTab) {
-    const id = idOf.get(tabId);
+  for (const { tabId, id, events, fixed } of groups.values()) {
     const stored = id ? sessions.get(id) : undefined;
     let session = stored?.session;
-    const late = session !== undefined && index.live[String(tabId)] === undefined;
+    if (fixed && !session) continue; // the session it was replayed from is gone or unreadable: no new one
+    const late = session !== undefined && index.live[String(tabId)] !== session.id;
     const closing = !late && events.some((e) => e.type === 'tab-closed');
     // Capture switched off for the page's site: nothing is recorded, not even a new session.
     const pageHost = hostOf(session?.url ?? '', 'hostname') || hostOf(pageUrlOf(events), 'hostname');

@@ -75,7 +75,13 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     body: z.optional(z.string()),
     response: z.optional(z.object({ status: z.int(), body: z.string() })),
   }),
-  z.object({ type: z.literal('replay'), ...base, replay: ReplaySchema }),
+  z.object({
+    type: z.literal('replay'),
+    ...base,
+    /** The session it was replayed from: it goes there, also when that tab has closed (its session is a recent one). */
+    sessionId: z.optional(z.string()),
+    replay: ReplaySchema,
+  }),
   z.object({ type: z.literal('tab-closed'), ...base }),
 ]);
 export type SessionEvent = z.infer<typeof SessionEventSchema>;
