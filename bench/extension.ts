@@ -223,9 +223,9 @@ const REFERENCE_WORKERS = {
   'extension that does nothing': '',
   'extension with five no-op webRequest listeners': `const f = { urls: ['<all_urls>'] }, n = () => {}, w = chrome.webRequest;
 w.onBeforeRequest.addListener(n, f, ['requestBody']);
-w.onBeforeRedirect.addListener(n, f);
-w.onHeadersReceived.addListener(n, f, ['responseHeaders']);
-w.onCompleted.addListener(n, f);
+w.onBeforeRedirect.addListener(n, f, ['responseHeaders']);
+w.onHeadersReceived.addListener(n, { ...f, types: ['sub_frame', 'image', 'object', 'xmlhttprequest', 'ping', 'other'] }, ['responseHeaders']);
+w.onCompleted.addListener(n, f, ['responseHeaders']);
 w.onErrorOccurred.addListener(n, f);
 `,
 } as const;

@@ -214,11 +214,17 @@ describe('background wiring', () => {
       { urls: ['<all_urls>'] },
       ['requestBody'],
     );
-    expect(webRequest.onHeadersReceived.addListener).toHaveBeenCalledWith(
-      expect.any(Function),
-      { urls: ['<all_urls>'] },
-      ['responseHeaders'],
+    // Answers as they arrive only for what a page fires at a tracker: never the page's own document,
+    // its stylesheets, scripts or fonts (Chromium handles each on its main thread before the page gets it).
+    const answers = (webRequest.onHeadersReceived.addListener.mock.calls[0] as unknown[] | undefined)?.[1];
+    expect(answers).toEqual({ urls: ['<all_urls>'], types: expect.any(Array) });
+    expect((answers as { types: string[] } | undefined)?.types.sort()).toEqual(
+      ['image', 'object', 'other', 'ping', 'sub_frame', 'xmlhttprequest'].sort(),
     );
+    for (const e of [webRequest.onBeforeRedirect, webRequest.onCompleted])
+      expect(e.addListener).toHaveBeenCalledWith(expect.any(Function), { urls: ['<all_urls>'] }, [
+        'responseHeaders',
+      ]);
     for (const e of [
       webRequest.onBeforeRedirect,
       webRequest.onCompleted,
@@ -226,6 +232,55 @@ describe('background wiring', () => {
       cookieChanged,
     ])
       expect(e.listeners).toHaveLength(1);
+  });
+
+  it("takes a document's answer with its redirects and completion, and a pixel's as it arrives", async () => {
+    const { webRequest, writer } = setup();
+    const click = 'https://demo.go2cloud.org/aff_c?offer_id=1&aff_id=2';
+    const doc = { ...base, requestId: '1', type: 'main_frame' };
+    webRequest.onBeforeRequest.fire({ ...doc, url: click });
+    // Chromium tells no onHeadersReceived of a document (the filter); one that did is not taken twice.
+    webRequest.onHeadersReceived.fire({
+      ...doc,
+      url: click,
+      statusCode: 302,
+      responseHeaders: [{ name: 'X-Told', value: 'twice' }],
+    });
+    webRequest.onBeforeRedirect.fire({
+      ...doc,
+      url: click,
+      redirectUrl: LANDING,
+      statusCode: 302,
+      responseHeaders: [{ name: 'Location', value: LANDING }],
+    });
+    webRequest.onCompleted.fire({
+      ...doc,
+      url: LANDING,
+      statusCode: 200,
+      statusLine: 'HTTP/1.1 200 OK',
+      responseHeaders: [{ name: 'Content-Type', value: 'text/html' }],
+    });
+    // A pixel the page aborted once the tracker had answered: the answer says it got there.
+    const pixel = {
+      ...base,
+      requestId: '2',
+      type: 'image',
+      url: `https://t.example/e89bcbe/postback?subid=${SUBID}`,
+    };
+    webRequest.onBeforeRequest.fire(pixel);
+    webRequest.onHeadersReceived.fire({
+      ...pixel,
+      statusCode: 200,
+      responseHeaders: [{ name: 'Content-Type', value: 'text/plain' }],
+    });
+    webRequest.onErrorOccurred.fire({ ...pixel, error: 'net::ERR_ABORTED' });
+    await writer.flush();
+    const [document, postback] = (await sessionOfTab(3))?.requests ?? [];
+    expect(document?.hops.map((h) => h.status)).toEqual([302, 200]);
+    expect([document?.status, document?.statusLine]).toEqual([200, 'HTTP/1.1 200 OK']);
+    expect(document?.responseHeaders).toEqual([{ name: 'Content-Type', value: 'text/html' }]);
+    expect([postback?.status, postback?.error]).toEqual([200, 'net::ERR_ABORTED']);
+    expect(postback?.responseHeaders).toEqual([{ name: 'Content-Type', value: 'text/plain' }]);
   });
 
   it('stores a tracker request with its redirect hop and answer, and ignores ordinary traffic', async () => {

@@ -22,6 +22,19 @@ import {
 type Browser = typeof browserApi;
 
 /**
+ * Requests whose answer is taken as it arrives (onHeadersReceived): what a page fires at a tracker
+ * (a pixel, a beacon, a fetch or XHR, a frame), which the page may abort once the tracker has
+ * answered (a pixel fired just before the page moves on): the status says it got there. Every other
+ * request's answer comes with its redirect or its completion. Chromium works on each answer an
+ * onHeadersReceived listener is told of on its main thread before the page gets it: for the lab
+ * cookie landing's own document, on the page's critical path, 0.68 ms against 0.42 without
+ * (WebRequestProxyingURLLoaderFactory OnReceiveResponse, thread time, traced), and the same again
+ * for each of a page's stylesheets, scripts and fonts. Names both Chromium and Firefox know.
+ */
+const ANSWER_TYPES = ['sub_frame', 'image', 'object', 'xmlhttprequest', 'ping', 'other'] as const;
+const answerLater = (d: { type: string }) => !(ANSWER_TYPES as readonly string[]).includes(d.type);
+
+/**
  * Every background listener, registered synchronously at start (an MV3 worker woken by an event
  * only delivers it to listeners added in the first turn). Each hands its event to the core and
  * the write queue; the worker itself keeps no session in memory.
@@ -119,8 +132,14 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
     ['requestBody'],
   );
   wr.onBeforeRedirect.addListener(
-    guard((d) => push(d.requestId, redirectEvent(d))),
+    guard((d) => {
+      const event = redirectEvent(d);
+      // The hop's answer first: its status and headers are the hop's, the redirect starts the next.
+      if ((event || ours(d)) && answerLater(d)) writer.push(headersEvent(d));
+      push(d.requestId, event);
+    }),
     filter,
+    ['responseHeaders'],
   );
   // Without 'extraHeaders': Chromium then hides Set-Cookie, and that option sends every response of
   // every page through the browser process on its way to the page, whatever the filter: the
@@ -129,15 +148,17 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
   // the id arrived is dated through cookies.onChanged instead (cookie-jar.ts).
   wr.onHeadersReceived.addListener(
     guard((d) => {
-      if (ours(d)) writer.push(headersEvent(d));
+      // The filter says so already; a browser that delivers the others anyway gets them once, later.
+      if (ours(d) && !answerLater(d)) writer.push(headersEvent(d));
     }),
-    filter,
+    { ...filter, types: [...ANSWER_TYPES] },
     ['responseHeaders'],
   );
   wr.onCompleted.addListener(
     guard((d) => {
       if (!ours(d)) return;
       inFlight.delete(d.requestId);
+      if (answerLater(d)) writer.push(headersEvent(d));
       writer.push(completeEvent(d));
       // A framed landing runs no page watch (content scripts are top-frame only), so nothing would
       // ask for a read if the frame never loads: its jar is read as its document arrives, by its own
@@ -145,6 +166,7 @@ export function registerCapture(browser: Browser, storage: WxtStorage) {
       if (d.type === 'sub_frame') readJar(d, false);
     }),
     filter,
+    ['responseHeaders'],
   );
   wr.onErrorOccurred.addListener(
     guard((d) => {
