@@ -335,8 +335,11 @@ async function noteKey(
   let displaced: Owner | null = null;
   await inQueue(state, async () => {
     if (state.closedTabs.has(owner.tabId)) return;
-    const kept = TabNotes.safeParse(await storage.getItem(tabKey(owner.tabId))).data ?? [];
-    const stored = Owner.safeParse(await storage.getItem(note)).data;
+    // One read for both: every API call is work on the browser's main thread, and a landing's
+    // commit comes while the page loads.
+    const [rawKept, rawStored] = await storage.getItems([tabKey(owner.tabId), note]);
+    const kept = TabNotes.safeParse(rawKept?.value).data ?? [];
+    const stored = Owner.safeParse(rawStored?.value).data;
     if (how === 'commit') {
       const before = stored ?? inMemory;
       if (kept.some((k) => otherKey(k.note, k.documentId))) {
@@ -364,20 +367,31 @@ async function noteKey(
       storage,
       kept.filter((k) => !next.some((n) => n.note === k.note)),
       owner.tabId,
+      notes,
     );
   });
   return displaced;
 }
 
-/** Remove these notes of a tab's list where they are still that tab's (a landing URL opened in another tab since is that tab's now). */
-async function removeOwned(storage: WxtStorage, entries: Array<{ note: string }>, tabId: number) {
+/**
+ * Remove these notes of a tab's list where they are still that tab's (a landing URL opened in
+ * another tab since is that tab's now). Who owns a note is read from storage only where this
+ * worker's memory does not know it (a restarted worker): it notes every key it writes, in memory
+ * first, so what it knows is never older than storage.
+ */
+async function removeOwned(
+  storage: WxtStorage,
+  entries: Array<{ note: string }>,
+  tabId: number,
+  known: Map<string, Owner> = new Map(),
+) {
   if (entries.length === 0) return;
   const keys = entries.map((e) => e.note as `session:${string}`);
-  const stored = await storage.getItems(keys);
-  const owned = stored
-    .filter((item) => Owner.safeParse(item.value).data?.tabId === tabId)
-    .map((item) => item.key);
-  if (owned.length > 0) await storage.removeItems(owned as Array<`session:${string}`>);
+  const unknown = keys.filter((k) => !known.has(k));
+  const stored = unknown.length > 0 ? await storage.getItems(unknown) : [];
+  const owners = new Map(stored.map((item) => [item.key, Owner.safeParse(item.value).data]));
+  const owned = keys.filter((k) => (known.get(k) ?? owners.get(k))?.tabId === tabId);
+  if (owned.length > 0) await storage.removeItems(owned);
 }
 
 /**
@@ -413,7 +427,7 @@ function forgetTab(storage: WxtStorage, state: State, tabId: number): Promise<vo
   state.closedTabs.add(tabId);
   return inQueue(state, async () => {
     const kept = TabNotes.safeParse(await storage.getItem(tabKey(tabId))).data ?? [];
-    await removeOwned(storage, kept, tabId);
+    await removeOwned(storage, kept, tabId, state.notes);
     await storage.removeItem(tabKey(tabId));
     for (const [note, owner] of state.notes) if (owner.tabId === tabId) state.notes.delete(note);
   });

@@ -712,6 +712,26 @@ describe('background wiring', () => {
     expect((await sessionOfTab(6))?.observations.map((o) => o.name)).toEqual(['six']);
   });
 
+  it("notes a landing as it commits with one read and one write, and drops the tab's oldest note unread", async () => {
+    const { webNavigation, writer } = setup();
+    const landingOf = (i: number) => `https://lp.example/?subid=landing${i}${SUBID}`;
+    const settle = () => new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 4; i++) commits(webNavigation, 3, String(i).repeat(32), landingOf(i));
+    await settle();
+    // Each call is work on the browser's main thread while the landing loads.
+    const get = vi.spyOn(fakeBrowser.storage.session, 'get');
+    const set = vi.spyOn(fakeBrowser.storage.session, 'set');
+    const remove = vi.spyOn(fakeBrowser.storage.session, 'remove');
+    commits(webNavigation, 3, '4'.repeat(32), landingOf(4));
+    await settle();
+    expect([get, set, remove].map((f) => f.mock.calls.length)).toEqual([1, 1, 1]);
+    // The tab's four latest landings stay noted; the first one's note went.
+    expect((await notedKeys()).sort()).toEqual(
+      [1, 2, 3, 4].map((i) => `page-signal:lp.example|${urlKey(landingOf(i))}`).sort(),
+    );
+    await writer.flush();
+  });
+
   it('notes at most 4 keys a tab, one a document, however many pulls come at once', async () => {
     const { webRequest, writer } = setup();
     let n = 0;

@@ -45,16 +45,19 @@ function flakyStorage() {
 /** Storage that notes the keys of every read and of every write. */
 function spyStorage() {
   const reads: string[] = [];
+  let readCalls = 0;
   const writes: string[][] = [];
   const keyOf = (k: string | { key: string }) => (typeof k === 'string' ? k : k.key);
   const spy: typeof storage = {
     ...storage,
     getItem: ((key: string, opts?: object) => {
       reads.push(key);
+      readCalls++;
       return storage.getItem(key as `local:${string}`, opts);
     }) as typeof storage.getItem,
     getItems: (keys) => {
       reads.push(...keys.map(keyOf));
+      readCalls++;
       return storage.getItems(keys);
     },
     setItems: (items) => {
@@ -65,9 +68,10 @@ function spyStorage() {
   const chunkReads = () => reads.filter((k) => k.startsWith('local:requests:'));
   const reset = () => {
     reads.length = 0;
+    readCalls = 0;
     writes.length = 0;
   };
-  return { spy, reads, writes, chunkReads, reset };
+  return { spy, reads, writes, chunkReads, reset, readCalls: () => readCalls };
 }
 
 const pixel = (i: number, tabId = 4): SessionEvent => ({
@@ -232,7 +236,7 @@ describe('session writer', () => {
   it('a new writer (a restarted worker) reads the chunks once, then works from its own writes', async () => {
     await writerWith(600, storage);
     const id = (await liveId(4)) ?? '';
-    const { spy, writes, chunkReads, reset } = spyStorage();
+    const { spy, writes, chunkReads, reset, readCalls } = spyStorage();
     const restarted = createSessionWriter({ storage: spy, delayMs: 1 });
     restarted.push(complete(300));
     await restarted.flush();
@@ -242,6 +246,9 @@ describe('session writer', () => {
     restarted.push(complete(301));
     await restarted.flush();
     expect(chunkReads()).toEqual([]);
+    // One read (index, settings and the header it wrote last), one write: each is a browser API call.
+    expect(readCalls()).toBe(1);
+    expect(writes).toHaveLength(1);
     expect((await requestsOfTab(4)).filter((r) => r.status === 200).map((r) => r.id)).toEqual(['300', '301']);
   });
 

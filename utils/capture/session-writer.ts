@@ -149,11 +149,25 @@ export function createSessionWriter(opts: {
   };
 }
 
-/** The live sessions a batch needs, as stored: each header read, the requests from the memo or the chunks. */
-async function loadLive(storage: WxtStorage, ids: string[], memo: Map<string, Stored>) {
+/**
+ * The live sessions a batch needs, as stored: each header read (`read` has those read already),
+ * the requests from the memo or the chunks.
+ */
+async function loadLive(
+  storage: WxtStorage,
+  ids: string[],
+  memo: Map<string, Stored>,
+  read: Map<string, unknown>,
+) {
   const loaded = new Map<string, Stored>();
-  const headers = ids.length ? await storage.getItems(ids.map(sessionKey)) : [];
-  for (const { value } of headers) {
+  const keys = ids.map(sessionKey);
+  const unread = keys.filter((key) => !read.has(key));
+  const more = unread.length ? await storage.getItems(unread) : [];
+  const headers = [
+    ...keys.filter((key) => read.has(key)).map((key) => read.get(key)),
+    ...more.map((i) => i.value),
+  ];
+  for (const value of headers) {
     const header = parseSessionHeader(value);
     if (!header) continue;
     const known = memo.get(header.id);
@@ -179,13 +193,18 @@ async function write(
   derived: Derived,
   onWritten?: (written: Written[]) => void | Promise<void>,
 ) {
-  // One storage.local.get for both: each API call is work on the browser's main thread.
-  const [rawIndex, rawSettings] = (await storage.getItems(['local:index', 'local:settings'])).map(
-    (i) => i.value,
-  );
-  const index: SessionIndex = parseIndex(rawIndex ?? undefined);
+  // One storage.local.get for all: each API call is work on the browser's main thread. With the
+  // headers of the sessions this writer last wrote, which are most often the ones the batch needs
+  // (a live tab's next events); any other is read once the index says which.
+  const [rawIndex, rawSettings, ...headers] = await storage.getItems([
+    'local:index',
+    'local:settings',
+    ...[...memo.keys()].map(sessionKey),
+  ]);
+  const read = new Map(headers.map((item) => [item.key, item.value]));
+  const index: SessionIndex = parseIndex(rawIndex?.value ?? undefined);
   const indexBefore = JSON.stringify(index);
-  const settings: Settings = readSettings(rawSettings);
+  const settings: Settings = readSettings(rawSettings?.value);
   /** The session a tab's events go on: its live one, or the one it left as it closed (while still kept). */
   const tabSession = (tab: number) => {
     const left = closed.get(tab);
@@ -208,7 +227,7 @@ async function write(
     groups.set(key, group);
   }
   const ids = [...groups.values()].flatMap((g) => (g.id === undefined ? [] : [g.id]));
-  const sessions = await loadLive(storage, ids, memo);
+  const sessions = await loadLive(storage, ids, memo, read);
 
   const writes: StorageEntry[] = [];
   const removed: string[] = [];
