@@ -362,7 +362,8 @@ async function noteKey(
       { key: note, value: owner },
       { key: tabKey(owner.tabId), value: next },
     ]);
-    if (how !== 'commit') remember();
+    // A commit noted in memory at once; one that was not (its document had another key) is now.
+    if (how !== 'commit' || !early) remember();
     await removeOwned(
       storage,
       kept.filter((k) => !next.some((n) => n.note === k.note)),
@@ -391,7 +392,10 @@ async function removeOwned(
   const stored = unknown.length > 0 ? await storage.getItems(unknown) : [];
   const owners = new Map(stored.map((item) => [item.key, Owner.safeParse(item.value).data]));
   const owned = keys.filter((k) => (known.get(k) ?? owners.get(k))?.tabId === tabId);
-  if (owned.length > 0) await storage.removeItems(owned);
+  if (owned.length === 0) return;
+  await storage.removeItems(owned);
+  // Gone from storage, so from memory too: what memory says stays never older than storage.
+  for (const k of owned) known.delete(k);
 }
 
 /**

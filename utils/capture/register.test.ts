@@ -236,6 +236,7 @@ describe('background wiring', () => {
 
   it("takes a document's answer with its redirects and completion, and a pixel's as it arrives", async () => {
     const { webRequest, writer } = setup();
+    const push = vi.spyOn(writer, 'push');
     const click = 'https://demo.go2cloud.org/aff_c?offer_id=1&aff_id=2';
     const doc = { ...base, requestId: '1', type: 'main_frame' };
     webRequest.onBeforeRequest.fire({ ...doc, url: click });
@@ -274,8 +275,28 @@ describe('background wiring', () => {
       responseHeaders: [{ name: 'Content-Type', value: 'text/plain' }],
     });
     webRequest.onErrorOccurred.fire({ ...pixel, error: 'net::ERR_ABORTED' });
+    // A click whose redirect target never answered: the hop's answer came with the redirect.
+    const dead = { ...doc, requestId: '3', url: click };
+    webRequest.onBeforeRequest.fire(dead);
+    webRequest.onBeforeRedirect.fire({
+      ...dead,
+      redirectUrl: LANDING,
+      statusCode: 302,
+      responseHeaders: [{ name: 'Location', value: LANDING }],
+    });
+    webRequest.onErrorOccurred.fire({ ...dead, url: LANDING, error: 'net::ERR_CONNECTION_REFUSED' });
     await writer.flush();
-    const [document, postback] = (await sessionOfTab(3))?.requests ?? [];
+    // Each answer taken once: the document's two (its hop's, its own), the pixel's, the dead click's hop.
+    const answers = push.mock.calls.map(([e]) => e).filter((e) => e.type === 'request-headers');
+    expect(answers.map((e) => [e.id, e.status])).toEqual([
+      ['1', 302],
+      ['1', 200],
+      ['2', 200],
+      ['3', 302],
+    ]);
+    const [document, postback, unanswered] = (await sessionOfTab(3))?.requests ?? [];
+    expect(unanswered?.hops.map((h) => h.status)).toEqual([302, undefined]);
+    expect(unanswered?.responseHeaders).toEqual([{ name: 'Location', value: LANDING }]);
     expect(document?.hops.map((h) => h.status)).toEqual([302, 200]);
     expect([document?.status, document?.statusLine]).toEqual([200, 'HTTP/1.1 200 OK']);
     expect(document?.responseHeaders).toEqual([{ name: 'Content-Type', value: 'text/html' }]);

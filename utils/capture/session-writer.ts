@@ -112,7 +112,8 @@ export function createSessionWriter(opts: {
    * The session each closed tab left, by tab id (Chromium does not reuse tab ids while it runs).
    * Events can come after the tab closed: a report its page sent as it went, the cookie-jar read it
    * asked for. They go on that session, not into a new live one that no close would ever end. A
-   * hint: a restarted worker has none, and such a late event starts a session as before.
+   * hint: a restarted worker has none, and such a late event starts a session as before (a replay
+   * does not need it: it names the session it came from).
    */
   const closed = new Map<number, string>();
   /** When each session's trails and preview were last rebuilt (a restarted worker rebuilds at its first write). */
