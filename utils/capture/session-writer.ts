@@ -151,8 +151,8 @@ export function createSessionWriter(opts: {
 }
 
 /**
- * The live sessions a batch needs, as stored: each header read (`read` has those read already),
- * the requests from the memo or the chunks.
+ * The sessions a batch needs (its tabs' live ones, a recent one a replay names), as stored: each
+ * header read (`read` has those read already), the requests from the memo or the chunks.
  */
 async function loadLive(
   storage: WxtStorage,
