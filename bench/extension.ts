@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { startLab } from '../lab/index.mjs';
 import { browserArgs, chromiumPath, EXTENSION_DIR, type Harness, launch } from '../tests/e2e/harness';
+import { ANSWER_TYPES_ALL } from '../utils/capture/webrequest-events';
 import { formatRatio, pairedRatio } from './stats';
 
 /**
@@ -224,7 +225,7 @@ const REFERENCE_WORKERS = {
   'extension with five no-op webRequest listeners': `const f = { urls: ['<all_urls>'] }, n = () => {}, w = chrome.webRequest;
 w.onBeforeRequest.addListener(n, f, ['requestBody']);
 w.onBeforeRedirect.addListener(n, f, ['responseHeaders']);
-w.onHeadersReceived.addListener(n, { ...f, types: ['sub_frame', 'image', 'object', 'xmlhttprequest', 'ping', 'other'] }, ['responseHeaders']);
+w.onHeadersReceived.addListener(n, { ...f, types: ${JSON.stringify(ANSWER_TYPES_ALL)} }, ['responseHeaders']);
 w.onCompleted.addListener(n, f, ['responseHeaders']);
 w.onErrorOccurred.addListener(n, f);
 `,

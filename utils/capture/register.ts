@@ -1,6 +1,7 @@
 import type { WxtStorage } from '@wxt-dev/storage';
 import type { browser as browserApi } from 'wxt/browser';
 import { pageIds } from '../page/page-ids';
+import { currentPageId } from '../session/apply-events';
 import { modelDeps } from '../session/model-deps';
 import type { Session, Trail } from '../session/schema';
 import { buildTrails } from '../session/trail';
@@ -11,6 +12,7 @@ import { createMessageHandler } from './handle-message';
 import { createPageReports, HOOKED_TYPES, isSignal } from './page-reports';
 import { createSessionWriter, type SessionWriter } from './session-writer';
 import {
+  ANSWER_TYPES_ALL,
   completeEvent,
   errorEvent,
   headersEvent,
@@ -35,12 +37,7 @@ type Browser = typeof browserApi;
  * either, and calls a beacon 'ping'.
  */
 const ANSWER_TYPES = [
-  'sub_frame',
-  'image',
-  'object',
-  'xmlhttprequest',
-  'ping',
-  'other',
+  ...ANSWER_TYPES_ALL,
   ...(import.meta.env.BROWSER === 'firefox' ? ['beacon', 'imageset'] : []),
 ];
 const answerLater = (d: { type: string }) => !ANSWER_TYPES.includes(d.type);
@@ -320,10 +317,7 @@ async function updateBadges(
     // Keyed by the tab's latest page of its own (a subframe's commit leaves the badge be). Not at all
     // while a prerendered page waits: it is shown later with no commit seen here, though the browser
     // resets the badge then.
-    let page = '';
-    for (let i = session.pages.length - 1; i >= 0 && !page; i--)
-      if (session.pages[i]?.frameId === 0) page = session.pages[i]?.id ?? '';
-    const key = prerendering.has(session.tabId) ? null : `${state}@${page}`;
+    const key = prerendering.has(session.tabId) ? null : `${state}@${currentPageId(session, 0)}`;
     if (key !== null && shown.get(session.tabId) === key) continue;
     const badge = BADGES[state];
     shown.delete(session.tabId);

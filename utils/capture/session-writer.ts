@@ -163,13 +163,9 @@ async function loadLive(
   const loaded = new Map<string, Stored>();
   const keys = ids.map(sessionKey);
   const unread = keys.filter((key) => !read.has(key));
-  const more = unread.length ? await storage.getItems(unread) : [];
-  const headers = [
-    ...keys.filter((key) => read.has(key)).map((key) => read.get(key)),
-    ...more.map((i) => i.value),
-  ];
-  for (const value of headers) {
-    const header = parseSessionHeader(value);
+  for (const item of unread.length ? await storage.getItems(unread) : []) read.set(item.key, item.value);
+  for (const key of keys) {
+    const header = parseSessionHeader(read.get(key));
     if (!header) continue;
     const known = memo.get(header.id);
     // Out of the memo until its write succeeds: the events are applied to this very object.

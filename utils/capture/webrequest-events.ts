@@ -8,6 +8,16 @@ import type { SessionEvent } from '../session/events';
  * pre-filtered `recognize` call and nothing else.
  */
 
+/** Request types whose answer is taken as it arrives, in every browser (register.ts says why). */
+export const ANSWER_TYPES_ALL: readonly string[] = [
+  'sub_frame',
+  'image',
+  'object',
+  'xmlhttprequest',
+  'ping',
+  'other',
+];
+
 interface Base {
   requestId: string;
   tabId: number;

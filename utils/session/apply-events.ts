@@ -119,7 +119,7 @@ export function applyEvents(
 }
 
 /** The frame's latest page, or its latest page with this URL. */
-function currentPageId(session: Session, frameId: number, url?: string): string | null {
+export function currentPageId(session: Session, frameId: number, url?: string): string | null {
   for (let i = session.pages.length - 1; i >= 0; i--) {
     const page = session.pages[i];
     if (page && page.frameId === frameId && (url === undefined || page.url === url)) return page.id;
